@@ -16,7 +16,7 @@ extension EventLoop: TaskExecutor, SerialExecutor {
         if !enqueue(.task(job)) {
             // The loop has closed: run the job elsewhere rather than leave its task suspended
             // forever. Whatever it awaits from this loop fails with `UVError.loopShutDown`.
-            globalConcurrentExecutor.enqueue(job)
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
         }
     }
 

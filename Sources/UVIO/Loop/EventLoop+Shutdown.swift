@@ -16,10 +16,13 @@ extension EventLoop {
     /// Operations still pending (reads, writes, accepts, sleeps) finish with
     /// `UVError.loopShutDown` or `UVError.closed`; scheduled closures that have not fired are
     /// dropped. Calling it again waits for the first call to finish.
-    /// - Throws: `UVError.wrongThread` from the loop's own thread; `UVError.invalidArgument` for
-    ///   `EventLoop.shared`; the code of `uv_loop_close` if the loop could not be closed.
+    ///
+    /// It may be called from any task, even one running on this loop's thread: it suspends rather
+    /// than blocks, and the task resumes elsewhere once the loop has closed.
+    /// - Throws: `UVError.invalidArgument` for `EventLoop.shared`; the code of `uv_loop_close` if
+    ///   the loop could not be closed.
     public func shutdown() async throws(UVError) {
-        try beginShutdown()
+        try beginShutdown(blocking: false)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = shutdownWaiters.withLock { waiters in
                 if hasFinished.load(ordering: .acquiring) { return true }
@@ -32,8 +35,10 @@ extension EventLoop {
     }
 
     /// Shuts the loop down like `shutdown()`, blocking the calling thread until it is done.
+    /// - Throws: as `shutdown()`, and `UVError.wrongThread` from the loop's own thread, which would
+    ///   otherwise wait for itself forever.
     public func syncShutdown() throws(UVError) {
-        try beginShutdown()
+        try beginShutdown(blocking: true)
         finished.wait()
         finished.post()  // wake the next waiter, if any
         try checkCloseResult()
@@ -44,11 +49,11 @@ extension EventLoop {
         if result != 0 { throw UVError(code: result, context: "uv_loop_close") }
     }
 
-    private func beginShutdown() throws(UVError) {
+    private func beginShutdown(blocking: Bool) throws(UVError) {
         guard self !== EventLoop.shared else {
             throw UVError.invalidArgument.with(context: "EventLoop.shared lives as long as the process")
         }
-        guard !inEventLoop else { throw .wrongThread }
+        guard !(blocking && inEventLoop) else { throw .wrongThread }
         let first = inbox.withLock { inbox in
             guard inbox.state == .running else { return false }
             inbox.state = .shuttingDown

@@ -57,6 +57,8 @@ public final class EventLoop: @unchecked Sendable {
     /// Threads that decided to call `uv_async_send` and have not returned from it yet.
     let sendersInFlight = Atomic<Int>(0)
     private let threadID = Atomic<UInt>(0)
+    /// How many times another thread woke the loop (for tests of the one-wake-up-per-batch rule).
+    let wakeupsSent = Atomic<Int>(0)
     let finished = ThreadSignal()
     let closeResult = Atomic<Int32>(0)
     let hasFinished = Atomic<Bool>(false)
@@ -64,6 +66,8 @@ public final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state.
     var localJobs = Deque<Job>()
+    /// The loop-thread view of `State.closed`, readable without the lock.
+    var closedLocally = false
     private var spareJobs = Deque<Job>()
     var timers = TimerQueue()
     var resources: [ObjectIdentifier: any LoopResource] = [:]
@@ -125,6 +129,7 @@ public final class EventLoop: @unchecked Sendable {
     @discardableResult
     func enqueue(_ job: Job) -> Bool {
         if inEventLoop {
+            guard !closedLocally else { return false }
             localJobs.append(job)
             uv_idle_start(drainIdle) { handle in EventLoop.from(handle!).drainLocal() }
             return true
@@ -139,6 +144,7 @@ public final class EventLoop: @unchecked Sendable {
         }
         if mustWake {
             uv_async_send(wakeup)
+            wakeupsSent.add(1, ordering: .relaxed)
             sendersInFlight.subtract(1, ordering: .releasing)
         }
         return accepted
@@ -226,6 +232,7 @@ public final class EventLoop: @unchecked Sendable {
         inbox.withLock { inbox in
             guard inbox.jobs.isEmpty, localJobs.isEmpty else { return false }
             inbox.state = .closed
+            closedLocally = true
             return true
         }
     }
