@@ -91,6 +91,7 @@ extension EventLoop {
         for handle in internalHandles { uv_close(handle, nil) }
         uv_run(uvLoop, UV_RUN_DEFAULT)
         closeResult.store(uv_loop_close(uvLoop), ordering: .releasing)
+        forgetThread()
         let waiters = shutdownWaiters.withLock { waiters in
             hasFinished.store(true, ordering: .releasing)
             defer { waiters = [] }

@@ -52,6 +52,9 @@ public final class EventLoop: @unchecked Sendable {
     let drainCheck: UnsafeMutablePointer<uv_check_t>
     let drainIdle: UnsafeMutablePointer<uv_idle_t>
     let timerHandle: UnsafeMutablePointer<uv_timer_t>
+    /// The buffer libuv reads into for every stream on this loop (one read callback runs at a
+    /// time); the stream core copies what arrived out of it.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     let inbox = Mutex(Inbox())
     /// Threads that decided to call `uv_async_send` and have not returned from it yet.
@@ -99,7 +102,7 @@ public final class EventLoop: @unchecked Sendable {
             handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         }
 
-        _ = LoopThread.start(name: name) { [self] in run() }
+        LoopThread.startDetached(name: name) { [self] in run() }
     }
 
     deinit {
@@ -109,6 +112,7 @@ public final class EventLoop: @unchecked Sendable {
         drainCheck.deallocate()
         drainIdle.deallocate()
         timerHandle.deallocate()
+        readBuffer.deallocate()
     }
 
     /// Whether the calling thread is this loop's thread.
@@ -164,6 +168,12 @@ public final class EventLoop: @unchecked Sendable {
         threadID.store(UInt(LoopThread.current), ordering: .releasing)
         uv_run(uvLoop, UV_RUN_DEFAULT)
         finishShutdown()
+    }
+
+    /// Forgets the thread once it is done, so that a new thread with a recycled id is not taken
+    /// for this loop's.
+    func forgetThread() {
+        threadID.store(0, ordering: .releasing)
     }
 
     private func drainInbox() {

@@ -32,6 +32,12 @@ struct LoopThread {
         return LoopThread(handle: handle)
     }
 
+    /// Starts a detached thread: nobody joins it, and its resources return to the system when
+    /// `body` ends. Loops use this; they signal their own end.
+    static func startDetached(name: String, _ body: @escaping @Sendable () -> Void) {
+        pthread_detach(start(name: name, body).handle)
+    }
+
     /// Waits for the thread to finish.
     func join() {
         _ = pthread_join(handle, nil)

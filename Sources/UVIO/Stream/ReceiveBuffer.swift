@@ -1,0 +1,42 @@
+/// The bytes a stream has received and nobody has read yet.
+///
+/// A growable array with a read index: appending copies in at the end, consuming moves the index,
+/// and the storage is reused once everything has been read, so a steady exchange of messages
+/// allocates nothing. Storage above `retainedCapacity` is released when the buffer empties, so
+/// an idle connection holds little memory.
+struct ReceiveBuffer {
+    private var storage: [UInt8] = []
+    private var start = 0
+
+    /// Capacity kept when the buffer empties; larger storage is freed.
+    static let retainedCapacity = 16 * 1024
+
+    var count: Int { storage.count - start }
+    var isEmpty: Bool { start == storage.count }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if start > 0, start >= storage.count / 2 {
+            // More than half is consumed: move the rest to the front before growing.
+            storage.removeSubrange(0..<start)
+            start = 0
+        }
+        storage.append(contentsOf: bytes)
+    }
+
+    /// Calls `body` with the unread bytes.
+    func withUnreadBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+    }
+
+    mutating func consume(_ count: Int) {
+        precondition(count >= 0 && count <= self.count, "consumed more bytes than buffered")
+        start += count
+        if start == storage.count { reset() }
+    }
+
+    /// Drops every unread byte.
+    mutating func reset() {
+        storage.removeAll(keepingCapacity: storage.capacity <= Self.retainedCapacity)
+        start = 0
+    }
+}

@@ -1,0 +1,116 @@
+internal import CLibUV
+
+// Taking bytes out of the receive buffer, from any thread: async, blocking, or once (poll).
+extension StreamCore {
+    /// One attempt, under the lock: runs `body` on the buffered bytes (or on no bytes at end of
+    /// stream) and consumes what it says. Returns nil when nothing is buffered yet.
+    /// - Throws: the stream's error once the buffer is drained; `limitExceeded` when `body`
+    ///   consumes more than it was given.
+    func tryConsume<R>(_ body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: R)) throws -> R? {
+        var result: R?  // filled under the lock; R need not be Sendable, so it is not returned through withLock
+        let resume = try state.withLock { state throws -> Bool in
+            if !state.buffer.isEmpty {
+                let (consumed, value) = try state.buffer.withUnreadBytes(body)
+                guard consumed >= 0, consumed <= state.buffer.count else {
+                    throw UVError.limitExceeded.with(context: "consumed \(consumed) of \(state.buffer.count) bytes")
+                }
+                state.buffer.consume(consumed)
+                result = value
+                guard state.pausedAtWatermark, state.buffer.count <= lowWatermark, state.readEnd == nil else {
+                    return false
+                }
+                state.pausedAtWatermark = false
+                return true
+            }
+            switch state.readEnd {
+            case nil: break
+            case .endOfStream: result = try body(UnsafeRawBufferPointer(start: nil, count: 0)).result
+            case .failed(let error): throw error
+            }
+            return false
+        }
+        if resume { try? onLoop { [self] in resumeReading() } }
+        return result
+    }
+
+    /// Waits (suspending the task) until `body` can run, then runs it; see `tryConsume`.
+    func consumeBuffered<R>(
+        deadline: UInt64?,
+        _ body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: R)
+    ) async throws -> R {
+        while true {
+            if let result = try tryConsume(body) { return result }
+            try await waitUntilReadable(deadline: deadline)
+        }
+    }
+
+    /// Waits (blocking the calling thread) until `body` can run, then runs it.
+    /// - Throws: `UVError.wrongThread` on a loop thread, where blocking would stop the loop.
+    func consumeBufferedBlocking<R>(
+        deadline: UInt64?,
+        _ body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: R)
+    ) throws -> R {
+        guard !loop.inEventLoop else { throw UVError.wrongThread.with(context: "blocking read on a loop thread") }
+        while true {
+            if let result = try tryConsume(body) { return result }
+            try waitUntilReadableBlocking(deadline: deadline)
+        }
+    }
+
+    private var isReadable: Bool {
+        state.withLock { !$0.buffer.isEmpty || $0.readEnd != nil }
+    }
+
+    /// Suspends until bytes are buffered or reading has ended.
+    /// - Throws: `CancellationError`; `UVError.timedOut` once `deadline` passes.
+    func waitUntilReadable(deadline: UInt64?) async throws {
+        let id = state.withLock { $0.readers.reserveID() }
+        try await suspendAsWaiter(loop: loop, id: id, deadline: deadline, register: { id, waiter in
+            state.withLock { state in
+                if !state.buffer.isEmpty || state.readEnd != nil { return false }
+                state.readers.add(waiter, id: id)
+                return true
+            }
+        }, remove: { [self] id in state.withLock { $0.readers.remove(id) } })
+    }
+
+    /// Blocks the calling thread until bytes are buffered or reading has ended.
+    /// - Throws: `UVError.timedOut` once `deadline` passes.
+    func waitUntilReadableBlocking(deadline: UInt64?) throws {
+        let signal = ThreadSignal()
+        let id = state.withLock { state -> UInt64? in
+            if !state.buffer.isEmpty || state.readEnd != nil { return nil }
+            return state.readers.add(.signal(signal))
+        }
+        guard let id else { return }
+        if !signal.wait(deadline: deadline) {
+            guard state.withLock({ $0.readers.remove(id) }) == nil else { throw UVError.timedOut }
+            signal.wait()  // woken just as the deadline passed: take the post
+        }
+    }
+
+    /// Schedules `body` on the loop at `deadline`; used for read and write timeouts.
+    func scheduleWakeUp(deadline: UInt64, _ body: @escaping @Sendable () -> Void) -> Scheduled? {
+        let entry = TimerEntry(.closure(body))
+        do {
+            try loop.add(entry, deadline: deadline)
+        } catch {
+            body()  // the loop is gone: end the wait now rather than never
+            return nil
+        }
+        return Scheduled(entry: entry)
+    }
+
+    /// Stops reading and ends the read side: buffered bytes are dropped, reads return 0.
+    func shutdownRead() {
+        assert(loop.inEventLoop)
+        if !isClosing { uv_read_stop(stream) }
+        let waiters = state.withLock { state in
+            state.buffer.reset()
+            if state.readEnd == nil { state.readEnd = .endOfStream }
+            return state.readers.takeAll()
+        }
+        waiters.wake()
+    }
+}
+

@@ -1,0 +1,120 @@
+internal import CLibUV
+
+// The send side: `uv_try_write` first, then a queued `uv_write` for the rest.
+extension StreamCore {
+    /// Writes `bytes` in order after earlier writes; calls `completion` once all are written or
+    /// the write failed. The bytes are copied if they cannot be sent at once. Loop thread only.
+    func write(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) {
+        assert(loop.inEventLoop)
+        if let error = state.withLock({ $0.writeEnd }) { return complete(completion, error) }
+        var written = 0
+        if pendingWrites == 0, !bytes.isEmpty {
+            var buffer = uv_buf_t(base: UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)),
+                                  len: bytes.count)
+            let result = uv_try_write(stream, &buffer, 1)
+            if result >= 0 {
+                written = Int(result)
+            } else if result != UV_EAGAIN.rawValue {
+                return complete(completion, failWrites(UVError(code: result)))
+            }
+        }
+        if written == bytes.count { return complete(completion, nil) }
+
+        let request = WriteRequest(copying: UnsafeRawBufferPointer(rebasing: bytes[written...]), completion: completion)
+        request.request.pointee.data = Unmanaged.passRetained(request).toOpaque()
+        var buffer = request.buffer
+        let result = uv_write(request.request, stream, &buffer, 1) { request, status in
+            let writeRequest = Unmanaged<WriteRequest>.fromOpaque(request!.pointee.data).takeRetainedValue()
+            let core = Unmanaged<StreamCore>.fromOpaque(request!.pointee.handle.pointee.data).takeUnretainedValue()
+            core.didWrite(writeRequest, status: status)
+        }
+        guard result >= 0 else {
+            Unmanaged<WriteRequest>.fromOpaque(request.request.pointee.data).release()
+            return complete(completion, failWrites(UVError(code: result)))
+        }
+        pendingWrites += 1
+        state.withLock { $0.queuedWriteBytes += request.bytes.count }
+    }
+
+    private func didWrite(_ request: WriteRequest, status: Int32) {
+        pendingWrites -= 1
+        var error: UVError?
+        if status < 0 {
+            error = status == UV_ECANCELED.rawValue && isClosing ? closeReason : failWrites(UVError(code: status))
+        }
+        let (writers, flushers) = state.withLock { state in
+            let before = state.queuedWriteBytes
+            state.queuedWriteBytes -= request.bytes.count
+            let writers = before >= writeWatermark && state.queuedWriteBytes < writeWatermark
+                ? state.writers.takeAll() : WaiterBatch()
+            let flushers = state.queuedWriteBytes == 0 ? state.flushers.takeAll() : WaiterBatch()
+            return (writers, flushers)
+        }
+        complete(request.completion, error)
+        writers.wake()
+        flushers.wake()
+    }
+
+    /// Records a write error so that later writes fail fast; returns it.
+    private func failWrites(_ error: UVError) -> UVError {
+        state.withLock { state in
+            if state.writeEnd == nil { state.writeEnd = error }
+        }
+        return error
+    }
+
+    func complete(_ completion: WriteCompletion, _ error: UVError?) {
+        switch completion {
+        case .none: break
+        case .waiter(let id): state.withLock { $0.writeWaiters.remove(id) }?.wake(error)
+        case .callback(let callback): callback(error)
+        }
+    }
+
+    /// Writes `bytes` from any thread and suspends until libuv has written them.
+    ///
+    /// ## Cancellation
+    /// A cancelled (or timed-out) write returns at once; its bytes stay queued and are still sent,
+    /// in order, so the stream stays consistent.
+    func write(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
+        let id = state.withLock { $0.writeWaiters.reserveID() }
+        var timeout: Scheduled?
+        defer { timeout?.cancel() }
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                let cancelled = state.withLock { state -> Bool in
+                    if Task.isCancelled { return true }
+                    state.writeWaiters.add(.continuation(continuation), id: id)
+                    return false
+                }
+                if cancelled { return continuation.resume(throwing: CancellationError()) }
+                if loop.inEventLoop {
+                    // The bytes are used only here, synchronously: written, or copied into a request.
+                    withContiguousBytes(bytes) { write($0, completion: .waiter(id)) }
+                } else {
+                    let copy = [UInt8](bytes)
+                    do {
+                        try loop.execute { [self] in copy.withUnsafeBytes { write($0, completion: .waiter(id)) } }
+                    } catch {
+                        return complete(.waiter(id), .loopShutDown)
+                    }
+                }
+                if let deadline {
+                    timeout = scheduleWakeUp(deadline: deadline) { [self] in
+                        state.withLock { $0.writeWaiters.remove(id) }?.wake(UVError.timedOut)
+                    }
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.writeWaiters.remove(id) }?.wake(CancellationError())
+        }
+    }
+}
+
+/// Calls `body` with the bytes of `bytes` in contiguous memory, copying only when they are not.
+func withContiguousBytes<R>(_ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    if let result = try bytes.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) {
+        return result
+    }
+    return try Array(bytes).withUnsafeBytes(body)
+}

@@ -1,0 +1,144 @@
+internal import CLibUV
+import Synchronization
+
+/// The state machine of one stream handle (`uv_tcp_t` today, `uv_pipe_t` later), shared by
+/// every façade: async methods, poll functions, callbacks and the blocking client.
+///
+/// - Receive side: libuv reads into the loop's read buffer; the core copies each chunk into its
+///   `ReceiveBuffer` and wakes readers. Above `highWatermark` buffered bytes it stops reading
+///   (`uv_read_stop`); once readers bring it to `lowWatermark` it starts again.
+/// - Send side: a write first tries `uv_try_write`; what the socket did not take is copied into a
+///   `WriteRequest` and queued with `uv_write`.
+/// - End states: end of stream, an error, the write side shut down, closed.
+///
+/// ## Threading
+/// libuv is called only on the loop thread. `state` is behind a mutex so that readers on any
+/// thread can take bytes without a hop; everything else is loop-thread only.
+final class StreamCore: HandleCore, @unchecked Sendable {
+    // Safe: `state` is a Mutex; `pendingWrites` and the handle are loop-thread only.
+
+    /// Why no more bytes will arrive once the buffer is drained.
+    enum ReadEnd {
+        /// The peer shut down its write side (or we shut down our read side): reads return 0.
+        case endOfStream
+        /// Reads throw this error after the buffered bytes.
+        case failed(UVError)
+    }
+
+    struct State {
+        var buffer = ReceiveBuffer()
+        var readEnd: ReadEnd?
+        var readers = WaiterList()
+        /// Reading was stopped at the high watermark and must restart at the low one.
+        var pausedAtWatermark = false
+        /// Why writes fail from now on (shut down, closed, failed).
+        var writeEnd: UVError?
+        /// The write side was shut down on purpose (so a second shutdown is not an error).
+        var writeShutDown = false
+        var queuedWriteBytes = 0
+        /// Waiting for `queuedWriteBytes` to fall below `writeWatermark` (poll-style writers).
+        var writers = WaiterList()
+        /// Waiting for `queuedWriteBytes` to reach zero.
+        var flushers = WaiterList()
+        /// Async writers waiting for their own write to complete.
+        var writeWaiters = WaiterList()
+        var isClosed = false
+    }
+
+    let state = Mutex(State())
+    let highWatermark: Int
+    let lowWatermark: Int
+    /// Writes queued above this many bytes make poll-style writers wait.
+    let writeWatermark: Int
+    /// Requests handed to `uv_write` and not yet completed. Loop thread only.
+    var pendingWrites = 0
+    /// The error pending operations get when the handle closes.
+    var closeReason = UVError.closed
+
+    var stream: UnsafeMutablePointer<uv_stream_t> { rawHandle.assumingMemoryBound(to: uv_stream_t.self) }
+
+    init(loop: EventLoop, size: Int, highWatermark: Int = 256 * 1024, lowWatermark: Int = 64 * 1024,
+         writeWatermark: Int = 256 * 1024) {
+        self.highWatermark = highWatermark
+        self.lowWatermark = lowWatermark
+        self.writeWatermark = writeWatermark
+        super.init(loop: loop, size: size)
+    }
+
+    // MARK: Reading (loop thread)
+
+    /// Starts delivering bytes into the receive buffer.
+    func startReading() {
+        assert(loop.inEventLoop)
+        guard !isClosing else { return }
+        let result = uv_read_start(stream, { handle, _, buffer in
+            let loop = EventLoop.from(handle!.pointee.loop)
+            buffer!.pointee = uv_buf_init(loop.readBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                          UInt32(loop.readBuffer.count))
+        }, { stream, count, buffer in
+            let core = Unmanaged<StreamCore>.fromOpaque(stream!.pointee.data).takeUnretainedValue()
+            core.didRead(count, UnsafeRawPointer(buffer!.pointee.base))
+        })
+        if result < 0 { finishReading(.failed(UVError(code: result, context: "uv_read_start"))) }
+    }
+
+    private func didRead(_ count: Int, _ base: UnsafeRawPointer?) {
+        if count > 0 {
+            let bytes = UnsafeRawBufferPointer(start: base, count: count)
+            let (waiters, pause) = state.withLock { state in
+                state.buffer.append(bytes)
+                var pause = false
+                if state.buffer.count >= highWatermark, !state.pausedAtWatermark {
+                    state.pausedAtWatermark = true
+                    pause = true
+                }
+                return (state.readers.takeAll(), pause)
+            }
+            // Prevent unbounded buffering when nobody reads: wait for readers to catch up.
+            if pause { uv_read_stop(stream) }
+            waiters.wake()
+        } else if count == Int(UV_EOF.rawValue) {
+            finishReading(.endOfStream)
+        } else if count < 0 {
+            uv_read_stop(stream)
+            finishReading(.failed(UVError(code: Int32(count))))
+        }
+        // count == 0 is EAGAIN: nothing to do, and certainly not end of stream.
+    }
+
+    /// Records why reading ended and wakes the readers.
+    func finishReading(_ end: ReadEnd) {
+        let waiters = state.withLock { state in
+            if state.readEnd == nil { state.readEnd = end }
+            return state.readers.takeAll()
+        }
+        waiters.wake()
+    }
+
+    /// Restarts reading after readers drained the buffer to the low watermark.
+    func resumeReading() {
+        assert(loop.inEventLoop)
+        startReading()
+    }
+
+    // MARK: Closing (loop thread)
+
+    override func willClose() {
+        let (readers, writers, flushers) = state.withLock { state in
+            state.isClosed = true
+            state.buffer.reset()
+            state.readEnd = .failed(closeReason)
+            state.writeEnd = closeReason
+            return (state.readers.takeAll(), state.writers.takeAll(), state.flushers.takeAll())
+        }
+        readers.wake()
+        writers.wake()
+        flushers.wake()
+        // Writes queued in libuv complete through their callbacks (with UV_ECANCELED) during close.
+    }
+
+    override func closeForShutdown() {
+        closeReason = .loopShutDown
+        close()
+    }
+}

@@ -1,0 +1,81 @@
+/// A party waiting for a stream's state to change: a suspended task, a poll-style future's
+/// waker, or a plain thread of the blocking façade.
+///
+/// Waiters are told only that something changed; each then looks at the state again under the
+/// lock. So a wake-up never carries data and never loses it.
+enum Waiter: @unchecked Sendable {
+    // Safe: a continuation is resumed exactly once — by whoever removes the waiter from its
+    // `WaiterList` while holding the stream's lock.
+    case continuation(UnsafeContinuation<Void, any Error>)
+    case signal(ThreadSignal)
+    case callback(@Sendable (UVError?) -> Void)
+
+    /// Wakes the waiter; `error` ends its wait with that error (timeout, cancellation).
+    func wake(_ error: (any Error)? = nil) {
+        switch self {
+        case .continuation(let continuation):
+            if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+        case .signal(let signal):
+            signal.post()
+        case .callback(let callback):
+            callback(error as? UVError)
+        }
+    }
+}
+
+/// The waiters of one kind (readers, writers, acceptors) with ids, so that one can be removed
+/// when its task is cancelled or its timeout fires. Guarded by the owner's lock.
+struct WaiterList {
+    private var entries: [(id: UInt64, waiter: Waiter)] = []
+    private var nextID: UInt64 = 0
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// An id for a waiter about to be added; taken before suspending so that a cancellation
+    /// handler can name the waiter without sharing a box with it.
+    mutating func reserveID() -> UInt64 {
+        nextID &+= 1
+        return nextID
+    }
+
+    mutating func add(_ waiter: Waiter, id: UInt64) {
+        entries.append((id, waiter))
+    }
+
+    mutating func add(_ waiter: Waiter) -> UInt64 {
+        let id = reserveID()
+        add(waiter, id: id)
+        return id
+    }
+
+    /// Removes and returns the waiter with `id`, if it is still waiting.
+    mutating func remove(_ id: UInt64) -> Waiter? {
+        guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
+        return entries.remove(at: index).waiter
+    }
+
+    /// Removes and returns every waiter, to be woken outside the lock. The usual single waiter
+    /// travels without an array allocation.
+    mutating func takeAll() -> WaiterBatch {
+        switch entries.count {
+        case 0: return WaiterBatch()
+        case 1:
+            defer { entries.removeAll(keepingCapacity: true) }
+            return WaiterBatch(first: entries[0].waiter)
+        default:
+            defer { entries.removeAll(keepingCapacity: true) }
+            return WaiterBatch(first: entries[0].waiter, rest: entries.dropFirst().map(\.waiter))
+        }
+    }
+}
+
+/// Waiters taken out of a list, woken after the lock is released.
+struct WaiterBatch {
+    var first: Waiter?
+    var rest: [Waiter] = []
+
+    func wake(_ error: (any Error)? = nil) {
+        first?.wake(error)
+        for waiter in rest { waiter.wake(error) }
+    }
+}
