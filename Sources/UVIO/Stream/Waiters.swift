@@ -8,6 +8,8 @@ enum Waiter: @unchecked Sendable {
     // `WaiterList` while holding the stream's lock.
     case continuation(UnsafeContinuation<Void, any Error>)
     case signal(ThreadSignal)
+    /// A poll-style future's waker: woken, its task polls again (errors are seen on that poll).
+    case waker(Waker)
     case callback(@Sendable (UVError?) -> Void)
 
     /// Wakes the waiter; `error` ends its wait with that error (timeout, cancellation).
@@ -17,6 +19,8 @@ enum Waiter: @unchecked Sendable {
             if let error { continuation.resume(throwing: error) } else { continuation.resume() }
         case .signal(let signal):
             signal.post()
+        case .waker(let waker):
+            waker.wake()
         case .callback(let callback):
             callback(error as? UVError)
         }
