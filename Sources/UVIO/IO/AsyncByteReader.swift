@@ -35,7 +35,7 @@ extension AsyncBufferedByteReader {
         guard buffer.count > 0 else { return 0 }
         return try await consumeBuffered { available in
             let count = min(available.count, buffer.count)
-            buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count)
+            if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
             return (count, count)
         }
     }
