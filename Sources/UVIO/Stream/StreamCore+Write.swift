@@ -36,6 +36,19 @@ extension StreamCore {
         state.withLock { $0.queuedWriteBytes += request.bytes.count }
     }
 
+    /// Writes what the socket takes at once with `uv_try_write` and returns the count (0 when
+    /// the socket is full). Loop thread only, with no write queued.
+    private func tryWrite(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        if let error = state.withLock({ $0.writeEnd }) { throw error }
+        guard !bytes.isEmpty else { return 0 }
+        var buffer = uv_buf_t(base: UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)),
+                              len: bytes.count)
+        let result = uv_try_write(stream, &buffer, 1)
+        if result >= 0 { return Int(result) }
+        if result == UV_EAGAIN.rawValue { return 0 }
+        throw failWrites(UVError(code: result))
+    }
+
     private func didWrite(_ request: WriteRequest, status: Int32) {
         pendingWrites -= 1
         var error: UVError?
@@ -77,6 +90,18 @@ extension StreamCore {
     /// A cancelled (or timed-out) write returns at once; its bytes stay queued and are still sent,
     /// in order, so the stream stays consistent.
     func write(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
+        // On the loop with nothing queued, the socket usually takes everything at once: then there
+        // is nothing to wait for, so skip the continuation and the waiter list.
+        var written = 0
+        if loop.inEventLoop, pendingWrites == 0 {
+            written = try withContiguousBytes(bytes, tryWrite)
+            if written == bytes.count { return }
+        }
+        try await queueWrite(bytes.dropFirst(written), deadline: deadline)
+    }
+
+    /// The slow path of `write(_:deadline:)`: hand the bytes to the loop and wait for them.
+    private func queueWrite(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
         let id = state.withLock { $0.writeWaiters.reserveID() }
         var timeout: Scheduled?
         defer { timeout?.cancel() }
