@@ -2,7 +2,7 @@
 ///
 /// Reads into one buffer of `bufferSize` bytes and writes each chunk whole before the next read.
 /// It does not shut down `writer`: call `shutdownWrite()` afterwards to pass the end of stream on,
-/// or use `copyBidirectional(_:_:)`, which does.
+/// or use `copyBidirectional(_:_:bufferSize:)`, which does.
 ///
 /// - Parameters:
 ///   - reader: Where the bytes come from.
