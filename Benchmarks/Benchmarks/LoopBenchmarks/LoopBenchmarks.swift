@@ -42,46 +42,28 @@ let benchmarks: @Sendable () -> Void = {
 
     // The same round trip from a task that runs on the loop: the job goes to the loop's local
     // queue, with no lock and no wake-up, and the task resumes in the same loop iteration.
-    Benchmark(
-        "Loop/execute round trip (from the loop thread)",
-        configuration: .init(scalingFactor: .kilo)
-    ) { benchmark in
-        let iterations = benchmark.scaledIterations
-        await onLoop {
-            for _ in iterations {
-                await roundTrip()
-            }
+    benchmarkOnLoop("Loop/execute round trip (from the loop thread)") { iterations in
+        for _ in iterations {
+            await roundTrip()
         }
     }
 
     // A zero-delay timer scheduled from the loop thread and awaited until it fires: the cost of
     // the timer queue and one pass of the loop, without a thread hop.
-    Benchmark(
-        "Timer/schedule(in: .zero) and fire (from the loop thread)",
-        configuration: .init(scalingFactor: .kilo)
-    ) { benchmark in
-        let iterations = benchmark.scaledIterations
-        await onLoop {
-            for _ in iterations {
-                await withCheckedContinuation { (fired: CheckedContinuation<Void, Never>) in
-                    try! loop.schedule(in: .zero) { fired.resume() }
-                }
+    benchmarkOnLoop("Timer/schedule(in: .zero) and fire (from the loop thread)") { iterations in
+        for _ in iterations {
+            await withCheckedContinuation { (fired: CheckedContinuation<Void, Never>) in
+                try! loop.schedule(in: .zero) { fired.resume() }
             }
         }
     }
 
     // A timer scheduled a minute ahead and cancelled at once, as a timeout that is not needed:
     // a heap entry and an atomic exchange; cancelled entries are dropped lazily.
-    Benchmark(
-        "Timer/schedule(in: 60 s) and cancel (from the loop thread)",
-        configuration: .init(scalingFactor: .kilo)
-    ) { benchmark in
-        let iterations = benchmark.scaledIterations
-        await onLoop {
-            for _ in iterations {
-                let timer = try! loop.schedule(in: .seconds(60)) {}
-                blackHole(timer.cancel())
-            }
+    benchmarkOnLoop("Timer/schedule(in: 60 s) and cancel (from the loop thread)") { iterations in
+        for _ in iterations {
+            let timer = try! loop.schedule(in: .seconds(60)) {}
+            blackHole(timer.cancel())
         }
     }
 }
@@ -93,10 +75,14 @@ func roundTrip() async {
     }
 }
 
-/// Runs `body` in a task that prefers the loop as its executor, so it runs on the loop thread.
-func onLoop(_ body: @escaping @Sendable () async -> Void) async {
-    await Task(executorPreference: loop) {
-        precondition(loop.inEventLoop, "the task should run on the loop thread")
-        await body()
-    }.value
+/// Declares a benchmark of 1,000 operations an iteration whose `body` runs in a task that prefers
+/// the loop as its executor, so on the loop thread; `body` gets the operations to run.
+func benchmarkOnLoop(_ name: String, _ body: @escaping @Sendable (Range<Int>) async -> Void) {
+    Benchmark(name, configuration: .init(scalingFactor: .kilo)) { benchmark in
+        let iterations = benchmark.scaledIterations
+        await Task(executorPreference: loop) {
+            precondition(loop.inEventLoop, "the task should run on the loop thread")
+            await body(iterations)
+        }.value
+    }
 }
