@@ -4,10 +4,12 @@ import PackageDescription
 let package = Package(
     name: "UVIO",
     products: [
-        .library(name: "UVIO", targets: ["UVIO"])
+        .library(name: "UVIO", targets: ["UVIO"]),
+        .executable(name: "uvio", targets: ["uvio"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0")
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,6 +24,10 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
+        ),
+        .executableTarget(
+            name: "uvio",
+            dependencies: ["UVIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "UVIOTests",

@@ -1,0 +1,36 @@
+# Two commands do all the set-up on a fresh Debian or Ubuntu machine with a Swift toolchain:
+#   make demo   builds in release mode and runs `uvio demo`
+#   make test   runs the test suite
+# Both first install libuv1-dev and pkg-config with apt-get when they are missing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+SWIFT ?= swift
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: deps build test demo bench clean
+
+deps:
+	@pkg-config --exists libuv 2>/dev/null || { \
+		echo "libuv not found by pkg-config: installing libuv1-dev and pkg-config"; \
+		$(APT) update && $(APT) install -y libuv1-dev pkg-config; }
+
+build: deps
+	$(SWIFT) build
+
+# swift-testing runs tests in parallel; the summary line is repeated at the end, pass or fail.
+test: deps
+	@mkdir -p .build
+	@status=0; $(SWIFT) test --parallel --disable-xctest 2>&1 | tee .build/test.log || status=$$?; \
+		echo; grep -E "Test run with|error:" .build/test.log | tail -n 3 || true; exit $$status
+
+demo: deps
+	$(SWIFT) run -c release uvio demo
+
+# The benchmarks are their own package; the plugin writes results under Benchmarks/.
+bench: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCH_ARGS)
+
+clean:
+	rm -rf .build Benchmarks/.build
