@@ -25,9 +25,12 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // The `uvio` command. Its folder is not `Sources/uvio`, which would differ from
+        // `Sources/UVIO` only in case.
         .executableTarget(
             name: "uvio",
-            dependencies: ["UVIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["UVIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/CLI"
         ),
         .testTarget(
             name: "UVIOTests",

@@ -59,19 +59,28 @@ struct TimerQueue {
         arm(loop: loop)
     }
 
-    /// Runs every entry whose deadline has passed, in deadline order, then re-arms.
-    mutating func fireDue(loop: EventLoop) {
+    /// Removes and returns the entries whose deadline has passed, in deadline order. The caller
+    /// runs them after this mutation ends, so a timer body may schedule timers itself.
+    mutating func takeDue() -> [TimerEntry] {
         armedDeadline = nil
         let now = uv_hrtime()
+        var due: [TimerEntry] = []
         while let first = heap.min, first.deadline <= now {
             _ = heap.removeMin()
-            guard first.entry.claim(TimerEntry.fired) else { continue }
-            switch first.entry.action {
+            if first.entry.claim(TimerEntry.fired) { due.append(first.entry) }
+        }
+        return due
+    }
+
+    /// Runs the due timers, then re-arms the libuv timer for the next one.
+    static func fireDue(loop: EventLoop) {
+        for entry in loop.timers.takeDue() {
+            switch entry.action {
             case .closure(let body): body()
             case .continuation(let continuation): continuation.resume()
             }
         }
-        arm(loop: loop)
+        loop.timers.arm(loop: loop)
     }
 
     /// Cancels every entry: sleepers resume with `UVError.loopShutDown`, closures are dropped.
@@ -85,7 +94,7 @@ struct TimerQueue {
         armedDeadline = nil
     }
 
-    private mutating func arm(loop: EventLoop) {
+    mutating func arm(loop: EventLoop) {
         while let first = heap.min, first.entry.state.load(ordering: .relaxed) != TimerEntry.pending {
             _ = heap.removeMin()
         }
@@ -100,8 +109,7 @@ struct TimerQueue {
         // libuv counts in whole milliseconds; round up so a timer never fires early.
         let milliseconds = deadline > now ? (deadline - now + 999_999) / 1_000_000 : 0
         uv_timer_start(loop.timerHandle, { handle in
-            let loop = EventLoop.from(handle!)
-            loop.timers.fireDue(loop: loop)
+            TimerQueue.fireDue(loop: EventLoop.from(handle!))
         }, milliseconds, 0)
     }
 

@@ -48,6 +48,20 @@ struct TimerTests {
         }
     }
 
+    @Test func aTimerMayScheduleAnotherFromItsBody() async throws {
+        try await withLoop { loop in
+            let fired = Locked(0)
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                @Sendable func tick() {
+                    let count = fired.withLock { $0 += 1; return $0 }
+                    if count == 5 { continuation.resume() } else { try! loop.schedule(in: .milliseconds(1), tick) }
+                }
+                try! loop.schedule(in: .milliseconds(1), tick)
+            }
+            #expect(fired.value == 5)
+        }
+    }
+
     @Test func sleepWaitsAtLeastItsDuration() async throws {
         try await withLoop { loop in
             let clock = ContinuousClock()
