@@ -1,5 +1,4 @@
 internal import CLibUV
-import Synchronization
 
 /// One `uv_getaddrinfo` request and the task that waits for its answer.
 ///
@@ -29,7 +28,7 @@ final class AddressResolution: LoopResource, @unchecked Sendable {
     private let host: String
     private let port: Int
     private let loop: EventLoop
-    private let waiter = Mutex(Waiter())
+    private let waiter = LockedValue(Waiter())
     /// The request libuv holds, from `uv_getaddrinfo` until the callback. Loop thread only.
     private var request: UnsafeMutablePointer<uv_getaddrinfo_t>?
 

@@ -1,5 +1,4 @@
 internal import CLibUV
-import Synchronization
 
 /// A closure scheduled on an event loop; cancel it before it fires and it never will.
 public struct Scheduled: Sendable {
@@ -39,7 +38,7 @@ extension EventLoop {
     public func sleep(for duration: Duration) async throws {
         let deadline = Self.deadline(after: duration)
         try Task.checkCancellation()
-        let box = Mutex<(entry: TimerEntry?, cancelled: Bool)>((nil, false))
+        let box = LockedValue<(entry: TimerEntry?, cancelled: Bool)>((nil, false))
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let entry = TimerEntry(.continuation(continuation))

@@ -25,7 +25,7 @@ import Synchronization
 public final class EventLoop: @unchecked Sendable {
     // Safe: `localJobs`, `timers`, `resources` and every uv handle are touched only on the loop
     // thread (they are set up in `init` before the thread starts, and pthread_create orders that).
-    // State shared with other threads is `inbox` (a Mutex) and the atomics.
+    // State shared with other threads is `inbox` (a `LockedValue`) and the atomics.
 
     /// Lifecycle of a loop. Jobs are accepted while running or shutting down; closed rejects them.
     enum State {
@@ -37,7 +37,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// What other threads share with the loop thread.
-    struct Inbox: ~Copyable {
+    struct Inbox {
         var jobs = Deque<Job>()
         /// A wake-up has been sent and not yet consumed: later jobs join that batch.
         var wakeScheduled = false
@@ -56,7 +56,7 @@ public final class EventLoop: @unchecked Sendable {
     /// time); the stream core copies what arrived out of it.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    let inbox = Mutex(Inbox())
+    let inbox = LockedValue(Inbox())
     /// Threads that decided to call `uv_async_send` and have not returned from it yet.
     let sendersInFlight = Atomic<Int>(0)
     private let threadID = Atomic<UInt>(0)
@@ -65,7 +65,7 @@ public final class EventLoop: @unchecked Sendable {
     let finished = ThreadSignal()
     let closeResult = Atomic<Int32>(0)
     let hasFinished = Atomic<Bool>(false)
-    let shutdownWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
+    let shutdownWaiters = LockedValue<[CheckedContinuation<Void, Never>]>([])
 
     // Loop-thread state.
     var localJobs = Deque<Job>()

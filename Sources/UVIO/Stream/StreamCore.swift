@@ -1,5 +1,4 @@
 internal import CLibUV
-import Synchronization
 
 /// The state machine of one stream handle (`uv_tcp_t` today, `uv_pipe_t` later), shared by
 /// every façade: async methods, poll functions, callbacks and the blocking client.
@@ -45,7 +44,7 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         var isClosed = false
     }
 
-    let state = Mutex(State())
+    let state = LockedValue(State())
     let highWatermark: Int
     let lowWatermark: Int
     /// Writes queued above this many bytes make poll-style writers wait.

@@ -1,6 +1,5 @@
 internal import CLibUV
 import DequeModule
-import Synchronization
 
 /// The state machine of a listening TCP handle: accepted connections wait in a bounded queue
 /// until someone takes them.
@@ -23,7 +22,7 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
         var transientErrors = 0
     }
 
-    let state = Mutex(State())
+    let state = LockedValue(State())
     let queueLimit: Int
     /// libuv announced a connection that we have not `uv_accept`ed because the queue was full.
     private var kernelHasPending = false

@@ -99,7 +99,7 @@ private final class ConnectAttempt: Sendable {
     }
 
     let loop: EventLoop
-    let state = Mutex(State())
+    let state = LockedValue(State())
 
     init(loop: EventLoop) { self.loop = loop }
 

@@ -1,5 +1,4 @@
 internal import CLibUV
-import Synchronization
 
 /// A TCP connection: bytes in both directions, read and written asynchronously.
 ///
@@ -27,7 +26,7 @@ public final class TCPStream: Sendable {
     public let localAddress: SocketAddress
     /// The remote end of the connection. The corresponding libuv call is `uv_tcp_getpeername`.
     public let peerAddress: SocketAddress
-    private let timeouts = Mutex<(read: Duration?, write: Duration?)>((nil, nil))
+    private let timeouts = LockedValue<(read: Duration?, write: Duration?)>((nil, nil))
 
     /// Wraps a connected core; on the loop thread, right after connect or accept.
     init(connected core: StreamCore) throws(UVError) {
