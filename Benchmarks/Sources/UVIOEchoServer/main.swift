@@ -1,0 +1,80 @@
+import UVIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// UVIO's echo server in each façade, for the side-by-side run.
+//
+//   UVIOEchoServer --style async-loop|async-global [--proto tcp] [--port 0] [--max-seconds 900]
+//
+// One event loop. `async-loop` runs the accept loop and one task per connection with the loop
+// as their executor preference, so they run on the loop thread; `async-global` runs the same
+// code on the global pool and pays a thread hop per await. Each connection reads into a 64 KiB
+// buffer of its own and writes back what it read. The poll and callback façades and UDP are
+// added here as they land in the library. The first line printed is `listening on
+// 127.0.0.1:PORT`; the server exits on SIGTERM, or by itself after --max-seconds.
+
+var options = ["--style": "async-loop", "--proto": "tcp", "--port": "0", "--max-seconds": "900"]
+var arguments = CommandLine.arguments.dropFirst()
+while let flag = arguments.popFirst() {
+    guard options[flag] != nil, let value = arguments.popFirst() else {
+        fatalError("usage: UVIOEchoServer --style async-loop|async-global [--proto tcp] [--port N] [--max-seconds N]")
+    }
+    options[flag] = value
+}
+let style = options["--style"]!
+let proto = options["--proto"]!
+let port = Int(options["--port"]!)!
+alarm(UInt32(options["--max-seconds"]!)!)
+raiseDescriptorLimit()
+
+let loop = EventLoop(name: "uvio-echo")
+
+/// Echoes `stream` until the peer closes it.
+@Sendable func echo(_ stream: TCPStream) async {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    defer { buffer.deallocate() }
+    do {
+        try await stream.setNoDelay(true)
+        while true {
+            let count = try await stream.read(into: buffer)
+            if count == 0 { break }
+            try await stream.writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+        }
+    } catch {
+        // A reset peer ends the connection; nothing to report in a benchmark.
+    }
+    await stream.close()
+}
+
+/// Accepts connections forever, echoing each in a task of its own.
+@Sendable func serve(_ listener: TCPListener, onLoop: Bool) async throws {
+    for try await stream in listener.connections {
+        if onLoop {
+            Task(executorPreference: loop) { await echo(stream) }
+        } else {
+            Task { await echo(stream) }
+        }
+    }
+}
+
+/// Raises the soft limit on open descriptors to the hard limit, for 10,000 idle connections.
+func raiseDescriptorLimit() {
+    var limit = rlimit()
+    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+}
+
+guard proto == "tcp", style == "async-loop" || style == "async-global" else {
+    fatalError("UVIOEchoServer: no \(proto) server in style \(style) yet")
+}
+let listener = try await TCPListener.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), backlog: 1024, on: loop)
+print("listening on 127.0.0.1:\(listener.localAddress.port)")
+fflush(nil)  // the runner waits for this line
+if style == "async-loop" {
+    try await Task(executorPreference: loop) { try await serve(listener, onLoop: true) }.value
+} else {
+    try await Task.detached { try await serve(listener, onLoop: false) }.value
+}
