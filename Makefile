@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo bench bench-side-by-side clean
 
 deps:
 	@pkg-config --exists libuv 2>/dev/null || { \
@@ -31,6 +31,10 @@ demo: deps
 # The benchmarks are their own package; the plugin writes results under Benchmarks/.
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCH_ARGS)
+
+# UVIO's echo servers next to a C libuv server and SwiftNIO, ratios to C; see README "Performance".
+bench-side-by-side: deps
+	Benchmarks/run-side-by-side.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf .build Benchmarks/.build

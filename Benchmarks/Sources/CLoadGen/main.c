@@ -219,15 +219,20 @@ static void accept_rate(void) {
     announce_start();
     uint64_t begin = now_ns(), end = begin + (uint64_t)(seconds * 1e9);
     long long count = 0;
+    uint64_t slowest = 0;
     while (now_ns() < end) {
+        uint64_t opened = now_ns();
         int fd = connect_tcp();
         if (write(fd, &byte, 1) != 1) die("write");
         read_fully(fd, &byte, 1);
         close(fd);
         count++;
+        if (now_ns() - opened > slowest) slowest = now_ns() - opened;
     }
     double elapsed = (double)(now_ns() - begin) / 1e9;
-    printf("result conns=%lld seconds=%.3f rate=%.1f\n", count, elapsed, (double)count / elapsed);
+    // The slowest connection shows stalls, such as a SYN retransmitted after a full backlog (1 s).
+    printf("result conns=%lld seconds=%.3f rate=%.1f slowest_ms=%.2f\n", count, elapsed, (double)count / elapsed,
+           (double)slowest / 1e6);
     fflush(stdout);
 }
 

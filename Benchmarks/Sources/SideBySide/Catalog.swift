@@ -76,6 +76,7 @@ extension Workload.Metric {
     }
     static let gigabytesPerSecond = Self(name: "GB/s", unit: "", direction: .higher) { $0.result["gbps"] }
     static let connectionRate = Self(name: "conns/s", unit: "", direction: .higher) { $0.result["rate"] }
+    static let slowestConnection = Self(name: "slowest ms", unit: "", direction: .lower) { $0.result["slowest_ms"] }
     static let rssPerConnection = Self(name: "RSS KiB/conn", unit: "", direction: .lower) { measurement in
         guard let before = measurement.rssBeforeKiB, let after = measurement.rssAfterKiB,
             let count = measurement.result["conns"], count > 0
@@ -125,7 +126,7 @@ let allWorkloads: [Workload] = [
         name: "accept", title: "connections accepted per second (connect, 1 byte echoed, reset), cores 0 and 1",
         proto: .tcp, serverCPU: "0", clientCPU: "1",
         loadArguments: { ["accept", "--seconds", "\($0.seconds)"] },
-        metrics: [.connectionRate]
+        metrics: [.connectionRate, .slowestConnection]
     ),
     Workload(
         name: "idle", title: "resident memory per idle connection (each echoed 1 byte), cores 0 and 1",
