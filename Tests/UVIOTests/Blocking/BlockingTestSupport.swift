@@ -154,3 +154,20 @@ struct UnacceptingSocket: ~Copyable {
 
     deinit { close(fd) }
 }
+
+/// Waits (bounded) until `condition` holds, checking every millisecond; for states that no event
+/// announces, such as "a blocking reader is waiting".
+func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+    for _ in 0..<10_000 {
+        if condition() { return }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+    throw UVError.timedOut.with(context: "waiting until \(what)")
+}
+
+extension TCPClient {
+    /// Whether a thread is blocked reading this client with nothing buffered.
+    var hasWaitingReader: Bool {
+        stream.core.state.withLock { !$0.readers.isEmpty && $0.buffer.isEmpty }
+    }
+}
