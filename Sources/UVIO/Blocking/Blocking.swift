@@ -9,7 +9,7 @@ enum Blocking {
     /// Throws `UVError.wrongThread` when the calling thread is `loop`'s thread.
     static func checkThread(_ loop: EventLoop, _ call: String) throws(UVError) {
         if loop.inEventLoop {
-            throw UVError.wrongThread.with(context: "\(call) blocks the calling thread; it cannot run on the event loop")
+            throw UVError.wrongThread.with(context: "\(call) blocks; it cannot run on the event loop's thread")
         }
     }
 

@@ -29,7 +29,7 @@ public final class BlockingTCPListener: Sendable {
     private let isClosed = Atomic<Bool>(false)
 
     /// The address the listener is bound to, with the port the system chose for port 0.
-    /// The corresponding libuv call is `uv_tcp_getsockname`.
+    /// Seed: `local_addr`. The corresponding libuv call is `uv_tcp_getsockname`.
     public var localAddress: SocketAddress { listener.localAddress }
     /// The loop that owns the listener and the connections it accepts.
     public var loop: EventLoop { listener.loop }
@@ -72,7 +72,9 @@ public final class BlockingTCPListener: Sendable {
                   !address[..<colon].isEmpty, !address[..<colon].contains(":"),
                   let port = Int(address[address.index(after: colon)...]) else { throw error }
             let host = String(address[..<colon])
-            return try Blocking.run(on: loop) { try await TCPListener.bind(host: host, port: port, backlog: backlog, on: loop) }
+            return try Blocking.run(on: loop) {
+                try await TCPListener.bind(host: host, port: port, backlog: backlog, on: loop)
+            }
         }
     }
 

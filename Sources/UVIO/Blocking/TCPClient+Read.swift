@@ -45,7 +45,8 @@ extension TCPClient {
         try checkUsable("readLine")
         try Blocking.checkSize(maxLength, "maxLength")
         // One more byte than the line may hold: a '\r' whose '\n' is still on its way.
-        guard let raw = try gather(until: UInt8(ascii: "\n"), limit: min(maxLength, Int.max - 2) + 2, deadline: readDeadline,
+        let limit = min(maxLength, Int.max - 2) + 2
+        guard let raw = try gather(until: UInt8(ascii: "\n"), limit: limit, deadline: readDeadline,
                                    tooLong: "line longer than maxLength \(maxLength)") else {
             return nil
         }
@@ -178,7 +179,7 @@ extension TCPClient {
         var bytes: [UInt8] = []
         do {
             while true {
-                let (found, ended) = try consume(deadline: deadline) { available -> (consumed: Int, result: (Bool, Bool)) in
+                let (found, ended) = try consume(deadline: deadline) { available -> (Int, (Bool, Bool)) in
                     let window = available.prefix(limit - bytes.count)
                     if let index = window.firstIndex(of: delimiter) {
                         bytes.append(contentsOf: window[...index])

@@ -19,14 +19,15 @@ import Synchronization
 /// ## Threading
 /// Calls block only the calling thread; many clients on many threads may share one loop (by
 /// default `EventLoop.shared`). A call made on the loop's own thread throws `UVError.wrongThread`
-/// instead of deadlocking. Use one client from one thread at a time: two threads reading at once
-/// would each get some of the bytes.
+/// instead of deadlocking. (On the thread of another loop it would block that loop while it
+/// waits: don't.) Use one client from one thread at a time: two threads reading at once would
+/// each get some of the bytes.
 ///
 /// ## Failed calls
 /// A read that fails (time-out, end of stream before the requested bytes, a line too long, a
 /// connection error) consumes nothing: bytes it had taken are returned, in order, by the next
-/// read. A timed-out write throws `UVError.timedOut`, and its bytes stay queued and are still sent.
-/// After either, the connection stays usable.
+/// read. A timed-out write throws `UVError.timedOut`, and its bytes stay queued and are still sent,
+/// before the bytes of later writes. After either, the connection stays usable.
 public final class TCPClient: Sendable {
     /// The connection. Closing the client closes it.
     let stream: TCPStream
@@ -44,7 +45,8 @@ public final class TCPClient: Sendable {
 
     let state = Mutex(State())
 
-    /// The local end of the connection. The corresponding libuv call is `uv_tcp_getsockname`.
+    /// The local end of the connection. Seed: `local_addr`. The corresponding libuv call is
+    /// `uv_tcp_getsockname`.
     public var localAddress: SocketAddress { stream.localAddress }
     /// The remote end of the connection. The corresponding libuv call is `uv_tcp_getpeername`.
     public var peerAddress: SocketAddress { stream.peerAddress }
@@ -101,7 +103,9 @@ public final class TCPClient: Sendable {
         try TCPClient(stream: open(host: host, port: port, timeoutMilliseconds: timeoutMilliseconds, on: loop))
     }
 
-    private static func open(host: String, port: Int, timeoutMilliseconds: Int, on loop: EventLoop) throws -> TCPStream {
+    private static func open(
+        host: String, port: Int, timeoutMilliseconds: Int, on loop: EventLoop
+    ) throws -> TCPStream {
         try Blocking.checkThread(loop, "TCPClient.connect")
         try Blocking.checkTimeout(timeoutMilliseconds, "connect timeout")
         guard (0...65535).contains(port) else {
@@ -119,7 +123,9 @@ public final class TCPClient: Sendable {
     ///
     /// Every later call on the client throws `UVError.closed`, except `close()` itself: closing
     /// twice is not an error. Bytes that earlier writes returned for have been handed to the
-    /// kernel, which still delivers them.
+    /// kernel, which still delivers them; bytes still queued by a timed-out write are dropped
+    /// (libuv cancels queued writes on close), so shut down the write side first, or wait for
+    /// a write to return, when every byte matters.
     /// - Throws: `UVError.wrongThread` on the loop's thread.
     /// The corresponding libuv call is `uv_close`.
     public func close() throws {

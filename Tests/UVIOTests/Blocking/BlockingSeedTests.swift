@@ -57,7 +57,8 @@ struct BlockingSeedTests {
         try await withLoop { loop in
             let server = try await TestServer.start(on: loop) { _ in }
             try await onThread {
-                let conn = try TCPClient.connect(host: "127.0.0.1", port: server.port, timeoutMilliseconds: 3000, on: loop)
+                let conn = try TCPClient.connect(
+                    host: "127.0.0.1", port: server.port, timeoutMilliseconds: 3000, on: loop)
                 try conn.close()
             }
             try await server.finish()
@@ -70,7 +71,8 @@ struct BlockingSeedTests {
                 for attempt in 0..<16 {
                     let start = uv_hrtime()
                     do {
-                        held.append(try TCPClient.connect(host: "127.0.0.1", port: port, timeoutMilliseconds: 200, on: loop))
+                        held.append(try TCPClient.connect(
+                            host: "127.0.0.1", port: port, timeoutMilliseconds: 200, on: loop))
                     } catch UVError.timedOut {
                         return (attempt, uv_hrtime() - start)
                     }

@@ -190,7 +190,10 @@ struct BlockingTCPClientTests {
                 var errors = [
                     errorOf { _ = try TCPClient(host: "127.0.0.1", port: 70000, on: loop) },
                     errorOf { _ = try TCPClient(host: "127.0.0.1", port: -1, on: loop) },
-                    errorOf { _ = try TCPClient.connect(host: "127.0.0.1", port: server.port, timeoutMilliseconds: -1, on: loop) },
+                    errorOf {
+                        _ = try TCPClient.connect(
+                            host: "127.0.0.1", port: server.port, timeoutMilliseconds: -1, on: loop)
+                    },
                     errorOf { _ = try TCPClient(host: "127.0.0.1", port: closedPort, on: loop) },
                     errorOf { _ = try TCPClient(host: "", port: 80, on: loop) },
                 ]
@@ -230,7 +233,10 @@ struct BlockingTCPClientTests {
             let errors = try await onLoop(loop) {
                 [
                     errorOf { _ = try TCPClient(host: "127.0.0.1", port: server.port, on: loop) },
-                    errorOf { _ = try TCPClient.connect(host: "127.0.0.1", port: server.port, timeoutMilliseconds: 10, on: loop) },
+                    errorOf {
+                        _ = try TCPClient.connect(
+                            host: "127.0.0.1", port: server.port, timeoutMilliseconds: 10, on: loop)
+                    },
                     errorOf { _ = try conn.read(maxBytes: 1) },
                     errorOf { _ = try conn.readLine() },
                     errorOf { _ = try conn.peek(maxBytes: 1) },

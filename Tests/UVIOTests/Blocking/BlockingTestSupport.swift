@@ -7,7 +7,9 @@ import Glibc
 ///
 /// Blocking calls must never run on the cooperative pool: a blocked pool thread can starve
 /// swift-testing itself. The test task suspends (it does not block) until the thread is done.
-func onThread<R: Sendable>(_ name: String = "blocking-test", _ body: @escaping @Sendable () throws -> R) async throws -> R {
+func onThread<R: Sendable>(
+    _ name: String = "blocking-test", _ body: @escaping @Sendable () throws -> R
+) async throws -> R {
     try await withCheckedThrowingContinuation { continuation in
         LoopThread.startDetached(name: name) { continuation.resume(with: Result { try body() }) }
     }
