@@ -311,4 +311,25 @@ struct BlockingTCPClientTests {
             try await server.finish()
         }
     }
+
+    @Test("a client or listener dropped without close() closes its handle")
+    func droppedWithoutClose() async throws {
+        try await withLoop { loop in
+            let server = try await TestServer.start(on: loop, pingResponder)
+            let reply = try await onThread {
+                let conn = try TCPClient(host: "127.0.0.1", port: server.port, on: loop)
+                _ = try BlockingTCPListener("127.0.0.1:0", on: loop)
+                try conn.write("QUIT\n")
+                return try conn.readLine()  // `conn` is dropped here, unclosed
+            }
+            #expect(reply == "BYE")
+            try await server.finish()
+            var open = -1
+            for _ in 0..<1_000 where open != 0 {
+                open = try await onLoop(loop) { loop.openResourceCount }
+                if open != 0 { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            #expect(open == 0)
+        }
+    }
 }
