@@ -87,7 +87,8 @@ public final class UDPSocket: Sendable {
     }
 
     /// Creates a socket connected to `address`: it sends only there with `send(_:)` and receives
-    /// only from there. The socket is bound to a system-chosen port first.
+    /// only from there. The socket is bound to the local address the route to `address` uses and
+    /// a system-chosen port, and keeps that binding after `disconnect()`.
     ///
     /// Connecting a UDP socket exchanges no packet; it sets the default destination and filters
     /// what is received. An ICMP "port unreachable" for an earlier send may make a later
@@ -107,6 +108,13 @@ public final class UDPSocket: Sendable {
             do {
                 try core.initialize()
                 try applyBufferSizes(core)
+                // connect(2) alone binds implicitly, and Linux forgets an implicit binding on
+                // disconnect. So learn the local address the route chooses, then bind it for good.
+                try core.connect(address)
+                let local = try core.localAddress()
+                try core.connect(nil)
+                let result = local.withSockAddr { sockaddr, _ in uv_udp_bind(core.udp, sockaddr, 0) }
+                try UVError.check(result, "bind \(local)")
                 try core.connect(address)
                 try core.startReceiving()
                 return UDPSocket(core: core, localAddress: try core.localAddress())
