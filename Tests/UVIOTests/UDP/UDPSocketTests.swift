@@ -185,6 +185,44 @@ struct UDPSocketTests {
         }
     }
 
+    @Test func cancelledSendThrowsCancellation() async throws {
+        try await withLoop { loop in
+            let a = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            let b = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            let gate = WakeSignal()
+            let sending = Task {
+                await gate.wait()
+                try await a.send([1], to: b.localAddress)
+            }
+            sending.cancel()
+            gate.wake()
+            await #expect(throws: CancellationError.self) { try await sending.value }
+            // The socket stays usable, and nothing was left charged against the send queue.
+            try await a.send([2], to: b.localAddress)
+            #expect(try await b.receive().bytes == [2])
+            #expect(a.core.state.withLock { $0.queuedSendBytes } == 0)
+            await a.close()
+            await b.close()
+        }
+    }
+
+    @Test func sendOnTheLoopUsesTrySend() async throws {
+        try await withLoop { loop in
+            let a = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            let b = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            // On the loop thread a send completes inside uv_udp_try_send: nothing is ever queued.
+            try await Task(executorPreference: loop) {
+                for index in 0..<100 {
+                    try await a.send(numbered(index), to: b.localAddress)
+                    #expect(a.core.state.withLock { $0.queuedSendBytes } == 0)
+                }
+            }.value
+            for index in 0..<100 { #expect(number(of: try await b.receive().bytes) == index) }
+            await a.close()
+            await b.close()
+        }
+    }
+
     @Test func optionsApply() async throws {
         try await withLoop { loop in
             var configuration = UDPSocket.Configuration()
