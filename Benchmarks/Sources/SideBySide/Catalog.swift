@@ -15,19 +15,19 @@ struct Server: Sendable {
     func serves(_ proto: Workload.Proto) -> Bool { proto == .tcp ? tcp : udp }
 }
 
-/// Every server, the reference first. UVIO's poll and callback façades and UDP join as they land.
+/// Every server, the reference first. UVIO's TCP poll and callback servers join when those façades land.
 let allServers = [
     Server(name: "c-libuv", binary: "CEchoServer", arguments: [], tcp: true, udp: true),
     Server(name: "nio-handler", binary: "NIOEchoServer", arguments: ["--style", "handler"], tcp: true, udp: true),
     Server(name: "nio-async-channel", binary: "NIOEchoServer", arguments: ["--style", "async-channel"], tcp: true,
            udp: false),
     Server(name: "uvio-async-loop", binary: "UVIOEchoServer", arguments: ["--style", "async-loop"], tcp: true,
-           udp: false),
+           udp: true),
     Server(name: "uvio-async-global", binary: "UVIOEchoServer", arguments: ["--style", "async-global"], tcp: true,
-           udp: false),
-    Server(name: "uvio-poll", binary: "UVIOEchoServer", arguments: ["--style", "poll"], tcp: false, udp: false),
+           udp: true),
+    Server(name: "uvio-poll", binary: "UVIOEchoServer", arguments: ["--style", "poll"], tcp: false, udp: true),
     Server(name: "uvio-callback", binary: "UVIOEchoServer", arguments: ["--style", "callback"], tcp: false,
-           udp: false),
+           udp: true),
 ]
 
 /// One measurement: a load generator mode, its arguments, the cores, and what to report.
@@ -74,6 +74,7 @@ extension Workload.Metric {
         }
         return cpu / count * 1e6
     }
+    static let resent = Self(name: "resent after 200 ms", unit: "", direction: .lower) { $0.result["lost"] }
     static let gigabytesPerSecond = Self(name: "GB/s", unit: "", direction: .higher) { $0.result["gbps"] }
     static let connectionRate = Self(name: "conns/s", unit: "", direction: .higher) { $0.result["rate"] }
     static let slowestConnection = Self(name: "slowest ms", unit: "", direction: .lower) { $0.result["slowest_ms"] }
@@ -114,13 +115,13 @@ let allWorkloads: [Workload] = [
         name: "udp10", title: "64-byte UDP datagram ping-pong, 10 sockets, server on core 0, client on core 1",
         proto: .udp, serverCPU: "0", clientCPU: "1",
         loadArguments: { ["udp", "--conns", "10", "--size", "64", "--seconds", "\($0.seconds)"] },
-        metrics: [.messageRate, .p50, .p99, .cpuPerMessage]
+        metrics: [.messageRate, .p50, .p99, .cpuPerMessage, .resent]
     ),
     Workload(
         name: "udp100", title: "64-byte UDP datagram ping-pong, 100 sockets, server on core 0, client on core 1",
         proto: .udp, serverCPU: "0", clientCPU: "1",
         loadArguments: { ["udp", "--conns", "100", "--size", "64", "--seconds", "\($0.seconds)"] },
-        metrics: [.messageRate, .p50, .p99, .cpuPerMessage]
+        metrics: [.messageRate, .p50, .p99, .cpuPerMessage, .resent]
     ),
     Workload(
         name: "accept", title: "connections accepted per second (connect, 1 byte echoed, reset), cores 0 and 1",

@@ -6,14 +6,16 @@ import Glibc
 
 // UVIO's echo server in each façade, for the side-by-side run.
 //
-//   UVIOEchoServer --style async-loop|async-global [--proto tcp] [--port 0] [--max-seconds 900]
+//   UVIOEchoServer --style async-loop|async-global|poll|callback [--proto tcp|udp] [--port 0]
+//                  [--max-seconds 900]
 //
 // One event loop. `async-loop` runs the accept loop and one task per connection with the loop
 // as their executor preference, so they run on the loop thread; `async-global` runs the same
 // code on the global pool and pays a thread hop per await. Each connection reads into a 64 KiB
-// buffer of its own and writes back what it read. The poll and callback façades and UDP are
-// added here as they land in the library. The first line printed is `listening on
-// 127.0.0.1:PORT`; the server exits on SIGTERM, or by itself after --max-seconds.
+// buffer of its own and writes back what it read. UDP: one socket sends every datagram back to
+// its sender, in each of the four styles. TCP in the poll and callback styles is added when
+// those façades land in the library. The first line printed is `listening on 127.0.0.1:PORT`;
+// the server exits on SIGTERM, or by itself after --max-seconds.
 
 var options = ["--style": "async-loop", "--proto": "tcp", "--port": "0", "--max-seconds": "900"]
 var arguments = CommandLine.arguments.dropFirst()
@@ -67,12 +69,29 @@ func raiseDescriptorLimit() {
     setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }
 
-guard proto == "tcp", style == "async-loop" || style == "async-global" else {
+/// Announces the port; the runner waits for this line.
+func announce(_ address: SocketAddress) {
+    print("listening on 127.0.0.1:\(address.port)")
+    fflush(nil)
+}
+
+if proto == "udp" {
+    let socket = try await UDPSocket.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), on: loop)
+    announce(socket.localAddress)
+    switch style {
+    case "async-loop": try await Task(executorPreference: loop) { try await echoDatagrams(socket) }.value
+    case "async-global": try await Task.detached { try await echoDatagrams(socket) }.value
+    case "callback": try await echoDatagramsWithCallbacks(socket)
+    case "poll": try loop.execute { PollDatagramEcho(socket).poll() }
+    default: fatalError("UVIOEchoServer: no style \(style)")
+    }
+    while true { try await Task.sleep(for: .seconds(3600)) }
+}
+guard style == "async-loop" || style == "async-global" else {
     fatalError("UVIOEchoServer: no \(proto) server in style \(style) yet")
 }
 let listener = try await TCPListener.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), backlog: 1024, on: loop)
-print("listening on 127.0.0.1:\(listener.localAddress.port)")
-fflush(nil)  // the runner waits for this line
+announce(listener.localAddress)
 if style == "async-loop" {
     try await Task(executorPreference: loop) { try await serve(listener, onLoop: true) }.value
 } else {
