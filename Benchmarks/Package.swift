@@ -32,6 +32,7 @@ let package = Package(
         .executableTarget(
             name: "IOBenchmarks",
             dependencies: [
+                "UVIOEchoes",
                 .product(name: "UVIO", package: "UVIO"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -51,10 +52,15 @@ let package = Package(
             name: "CLoadGen",
             cSettings: [.unsafeFlags(["-O2"])]
         ),
+        // UVIO's echo loops in each façade, shared by the server and the micro-benchmarks.
+        .target(
+            name: "UVIOEchoes",
+            dependencies: [.product(name: "UVIO", package: "UVIO")]
+        ),
         // UVIO's echo in each façade: `--style async-loop|async-global|poll|callback`.
         .executableTarget(
             name: "UVIOEchoServer",
-            dependencies: [.product(name: "UVIO", package: "UVIO")]
+            dependencies: ["UVIOEchoes", .product(name: "UVIO", package: "UVIO")]
         ),
         // SwiftNIO's echo: `--style handler|async-channel`.
         .executableTarget(

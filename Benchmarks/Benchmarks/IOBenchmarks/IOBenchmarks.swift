@@ -5,7 +5,8 @@ import UVIO
 // `readExact` and `readLine` over bytes already buffered (no socket, only the helper's own work).
 //
 // Each iteration is 1,000 operations (`scalingFactor: .kilo`); the figures marked `*` are per
-// operation, mallocs included. The poll and callback round trips join when those façades land.
+// operation, mallocs included (both ends of a round trip are in the process). The TCP poll and
+// callback round trips join when those façades land.
 
 let loop = EventLoop(name: "uvio-io-bench")
 
@@ -38,6 +39,32 @@ let benchmarks: @Sendable () -> Void = {
         },
         setup: { try await startEchoPair() },
         teardown: { await stopEchoPair() }
+    )
+
+    // 64-byte UDP round trips, both ends in one façade on the loop thread (see UDPRoundTrips.swift).
+    Benchmark(
+        "UDP/echo round trip 64 B (async, tasks on the loop)",
+        closure: { benchmark in
+            await asyncRoundTrips(udpPair.withLock { $0!.client }, benchmark.scaledIterations.count)
+        },
+        setup: { try await startUDPPair(.async) },
+        teardown: { await stopUDPPair() }
+    )
+    Benchmark(
+        "UDP/echo round trip 64 B (callbacks)",
+        closure: { benchmark in
+            await udpPair.withLock { $0!.callbackClient! }.roundTrips(benchmark.scaledIterations.count)
+        },
+        setup: { try await startUDPPair(.callback) },
+        teardown: { await stopUDPPair() }
+    )
+    Benchmark(
+        "UDP/echo round trip 64 B (poll)",
+        closure: { benchmark in
+            await udpPair.withLock { $0!.pollClient! }.roundTrips(benchmark.scaledIterations.count)
+        },
+        setup: { try await startUDPPair(.poll) },
+        teardown: { await stopUDPPair() }
     )
 
     // 64-byte records from a buffer that always holds data, into memory of the caller's.

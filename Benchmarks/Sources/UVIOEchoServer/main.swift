@@ -1,4 +1,5 @@
 import UVIO
+import UVIOEchoes
 
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,9 @@ var options = ["--style": "async-loop", "--proto": "tcp", "--port": "0", "--max-
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     guard options[flag] != nil, let value = arguments.popFirst() else {
-        fatalError("usage: UVIOEchoServer --style async-loop|async-global [--proto tcp] [--port N] [--max-seconds N]")
+        fatalError(
+            "usage: UVIOEchoServer --style async-loop|async-global|poll|callback [--proto tcp|udp] [--port N] [--max-seconds N]"
+        )
     }
     options[flag] = value
 }
@@ -32,34 +35,6 @@ alarm(UInt32(options["--max-seconds"]!)!)
 raiseDescriptorLimit()
 
 let loop = EventLoop(name: "uvio-echo")
-
-/// Echoes `stream` until the peer closes it.
-@Sendable func echo(_ stream: TCPStream) async {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-    defer { buffer.deallocate() }
-    do {
-        try await stream.setNoDelay(true)
-        while true {
-            let count = try await stream.read(into: buffer)
-            if count == 0 { break }
-            try await stream.writeAll(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-        }
-    } catch {
-        // A reset peer ends the connection; nothing to report in a benchmark.
-    }
-    await stream.close()
-}
-
-/// Accepts connections forever, echoing each in a task of its own.
-@Sendable func serve(_ listener: TCPListener, onLoop: Bool) async throws {
-    for try await stream in listener.connections {
-        if onLoop {
-            Task(executorPreference: loop) { await echo(stream) }
-        } else {
-            Task { await echo(stream) }
-        }
-    }
-}
 
 /// Raises the soft limit on open descriptors to the hard limit, for 10,000 idle connections.
 func raiseDescriptorLimit() {

@@ -3,7 +3,7 @@ import UVIO
 // The UDP echo in each style: every datagram goes back to its sender.
 
 /// Receives into a buffer of its own and sends back what came, with the async methods.
-@Sendable func echoDatagrams(_ socket: UDPSocket) async throws {
+public func echoDatagrams(_ socket: UDPSocket) async throws {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     defer { buffer.deallocate() }
     while true {
@@ -13,7 +13,7 @@ import UVIO
 }
 
 /// Sends each datagram back from the receive handler, on the loop thread.
-func echoDatagramsWithCallbacks(_ socket: UDPSocket) async throws {
+public func echoDatagramsWithCallbacks(_ socket: UDPSocket) async throws {
     try await socket.onReceive { result in
         guard case .success(let datagram) = result else { return }
         socket.send(datagram.bytes, to: datagram.sender) { _ in }
@@ -25,18 +25,19 @@ func echoDatagramsWithCallbacks(_ socket: UDPSocket) async throws {
 ///
 /// Safe as `@unchecked Sendable`: `reply` and `buffer` are touched only in `poll()`, which runs
 /// on the loop thread. The waker holds the echo strongly: it lives as long as the server.
-final class PollDatagramEcho: @unchecked Sendable {
+public final class PollDatagramEcho: @unchecked Sendable {
     let socket: UDPSocket
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     var reply: DatagramInfo?
     var context = Context(waker: .noop)
 
-    init(_ socket: UDPSocket) {
+    public init(_ socket: UDPSocket) {
         self.socket = socket
         context = Context(waker: Waker { [self] in try? socket.loop.execute { self.poll() } })
     }
 
-    func poll() {
+    /// Echoes until the socket would block; call it once on the loop thread to start.
+    public func poll() {
         do {
             while true {
                 if let datagram = reply {
@@ -47,8 +48,10 @@ final class PollDatagramEcho: @unchecked Sendable {
                 guard case .ready(let datagram) = try socket.pollReceive(&context, into: buffer) else { return }
                 reply = datagram
             }
+        } catch UVError.closed {
+            return  // the socket was closed: the echo ends
         } catch {
-            fatalError("UVIOEchoServer: \(error)")
+            fatalError("PollDatagramEcho: \(error)")
         }
     }
 }
