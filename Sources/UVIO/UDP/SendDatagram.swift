@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A future that sends one datagram and is ready once libuv has sent it: the seed's
 /// `send_dgram`, "returning an error if the entire datagram couldn't be sent at once".
@@ -58,7 +57,7 @@ public struct SendDatagram: Future, Sendable {
 
 /// The result of a callback-style send, shared between the loop and the polling task.
 final class SendOutcome: Sendable {
-    private let state = Mutex<(done: Bool, error: UVError?, waker: Waker?)>((false, nil, nil))
+    private let state = LockedValue<(done: Bool, error: UVError?, waker: Waker?)>((false, nil, nil))
 
     func wait(_ waker: Waker) {
         state.withLock { $0.waker = waker }

@@ -1,6 +1,5 @@
 internal import CLibUV
 import DequeModule
-import Synchronization
 
 /// The state machine of one UDP handle (`uv_udp_t`), shared by every façade: async methods, poll
 /// functions, futures and callbacks.
@@ -18,7 +17,7 @@ import Synchronization
 /// libuv is called only on the loop thread. `state` is behind a mutex so that receivers on any
 /// thread take datagrams without a hop; `batchBuffer` and the handle are loop-thread only.
 final class UDPCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a Mutex; `batchBuffer`, `closeReason` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `batchBuffer`, `closeReason` and the handle are loop-thread only.
 
     struct State {
         /// Received datagrams nobody has taken yet, oldest first; at most `queueLimit`.
@@ -53,7 +52,7 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         var peer: SocketAddress?
     }
 
-    let state = Mutex(State())
+    let state = LockedValue(State())
     let family: SocketAddress.Family
     let configuration: UDPSocket.Configuration
     /// With batched receive: the buffer `recvmmsg` fills, `batchChunks` slots of 64 KiB.
