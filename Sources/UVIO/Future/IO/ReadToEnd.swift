@@ -40,7 +40,7 @@ public struct ReadToEnd<Reader: PollByteReader>: Future {
                     throw UVError.limitExceeded.with(context: "readToEnd read more than \(limit) bytes")
                 }
                 let room = min(max(buffer.count, 4096), limit - filled)
-                buffer.append(contentsOf: repeatElement(0, count: room))
+                buffer += [UInt8](repeating: 0, count: room)  // a memset and a memcpy, not a loop
             }
             let result = try buffer.withUnsafeMutableBytes {
                 try reader.pollRead(&context, into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
@@ -50,7 +50,7 @@ public struct ReadToEnd<Reader: PollByteReader>: Future {
                 return .pending
             }
             if count == 0 {
-                buffer.removeSubrange(filled...)
+                buffer.removeLast(buffer.count - filled)
                 return .ready((reader, buffer))
             }
             filled += count
