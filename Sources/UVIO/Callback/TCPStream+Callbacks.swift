@@ -32,7 +32,9 @@ extension TCPStream {
     /// handler takes over its chunks).
     ///
     /// - Parameter handler: called with each event. There is no back-pressure: a handler that
-    ///   cannot keep up must copy or stop reading.
+    ///   cannot keep up must copy or stop reading. The stream holds the handler until the end
+    ///   of the stream, an error, `stopReading()` or `close(completion:)`: a handler that
+    ///   captures the stream keeps it open until then.
     ///
     /// ## Threading
     /// The handler runs on the stream's loop thread: keep it short and never block in it. If the
@@ -80,7 +82,9 @@ extension TCPStream {
         }
         let copy = [UInt8](bytes)
         do {
-            try loop.execute { [core] in copy.withUnsafeBytes { core.write($0, completion: .callback(completion.value)) } }
+            try loop.execute { [core] in
+                copy.withUnsafeBytes { core.write($0, completion: .callback(completion.value)) }
+            }
         } catch {
             completion.value(error)
         }

@@ -128,7 +128,8 @@ enum Facade: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try await stream.shutdownWrite()
             return total
         case .poll:
-            let echo = Copy(from: stream, to: stream).flatMap { copied in Shutdown(copied.writer).map { _ in copied.count } }
+            let echo = Copy(from: stream, to: stream)
+                .flatMap { copied in Shutdown(copied.writer).map { _ in copied.count } }
             return try await FutureExecutor.spawn(echo, on: stream.loop).value
         case .callbacks:
             return try await withCheckedThrowingContinuation { continuation in

@@ -85,8 +85,8 @@ struct PollFunctionTests {
                 let result = try [value].withUnsafeBytes { try client.pollWrite(&context, $0) }
                 #expect(result == .ready(1))
             }
-            let received = try await FutureExecutor.spawn(ReadExact(server, [UInt8](repeating: 0, count: 100)), on: loop)
-                .value.buffer
+            let read = ReadExact(server, [UInt8](repeating: 0, count: 100))
+            let received = try await FutureExecutor.spawn(read, on: loop).value.buffer
             #expect(received == (0..<100).map { UInt8($0) })
             let flushed = try await FutureExecutor.spawn(Flush(client), on: loop).value
             #expect(flushed === client)
@@ -98,8 +98,8 @@ struct PollFunctionTests {
     @Test func pollShutdownSendsEndOfStreamAndIsReadyAgainAfterwards() async throws {
         try await withLoop { loop in
             let (client, server) = try await connectedPair(on: loop)
-            _ = try await FutureExecutor.spawn(WriteAll(client, [1, 2]).flatMap { stream, _ in Shutdown(stream) }, on: loop)
-                .value
+            let writeThenShutdown = WriteAll(client, [1, 2]).flatMap { stream, _ in Shutdown(stream) }
+            _ = try await FutureExecutor.spawn(writeThenShutdown, on: loop).value
             let rest = try await FutureExecutor.spawn(ReadToEnd(server), on: loop).value.bytes
             #expect(rest == [1, 2])
             _ = try await FutureExecutor.spawn(Shutdown(client), on: loop).value
