@@ -137,3 +137,57 @@ struct PollFunctionTests {
         }
     }
 }
+
+/// Polls `future` on the calling (plain) thread until it is ready, sleeping on a signal that
+/// its waker posts: a minimal executor, to prove the poll functions work off the loop thread.
+func pollHere<F: Future>(_ future: F) throws -> F.Output {
+    var future = future
+    let signal = ThreadSignal()
+    var context = Context(waker: Waker { signal.post() })
+    while true {
+        if case .ready(let output) = try future.poll(&context) { return output }
+        signal.wait()
+    }
+}
+
+/// Runs `body` on a new plain thread and returns its result.
+func onPlainThread<R: Sendable>(_ body: @escaping @Sendable () throws -> R) async throws -> R {
+    try await withCheckedThrowingContinuation { continuation in
+        LoopThread.startDetached(name: "plain") { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+@Suite("Poll functions off the loop thread", .timeLimit(.minutes(2)))
+struct PollOffLoopTests {
+    @Test func readWriteFlushAndShutdownFromAPlainThread() async throws {
+        try await withLoop { loop in
+            let (client, server) = try await connectedPair(on: loop)
+            let message = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            async let received = onPlainThread { try pollHere(ReadToEnd(server)).bytes }
+            try await onPlainThread {
+                #expect(!loop.inEventLoop)
+                _ = try pollHere(WriteAll(client, message).flatMap { writer, _ in Flush(writer) })
+                _ = try pollHere(Shutdown(client))
+            }
+            #expect(try await received == message)
+            await client.close()
+            await server.close()
+        }
+    }
+
+    @Test func blockOnRunsIOFuturesForAPlainThread() async throws {
+        try await withLoop { loop in
+            let (client, server) = try await connectedPair(on: loop)
+            let echoed = try await onPlainThread { () throws -> [UInt8] in
+                let echo = FutureExecutor.spawn(ReadExact(server, [0, 0, 0]).flatMap { WriteAll($0, $1) }, on: loop)
+                let reply = try FutureExecutor.blockOn(
+                    WriteAll(client, [4, 5, 6]).flatMap { writer, _ in ReadExact(writer, [0, 0, 0]) }, on: loop)
+                _ = echo
+                return reply.buffer
+            }
+            #expect(echoed == [4, 5, 6])
+            await client.close()
+            await server.close()
+        }
+    }
+}
