@@ -129,8 +129,11 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
     override func willClose() {
         let (streams, waiters) = state.withLock { state in
             if state.end == nil { state.end = closeReason }
-            defer { state.accepted.removeAll() }
-            return (Array(state.accepted), state.acceptors.takeAll())
+            // Swap the queue out rather than copy it: copying an empty Deque writes the standard
+            // library's shared empty-array storage, which ThreadSanitizer reports across loops.
+            var streams = Deque<TCPStream>()
+            swap(&streams, &state.accepted)
+            return (streams, state.acceptors.takeAll())
         }
         // Connections nobody took are closed, not leaked.
         for stream in streams { stream.core.close() }
