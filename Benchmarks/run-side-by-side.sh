@@ -8,5 +8,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
-swift build -c release  # the servers, the load generator and the runner (SwiftNIO's first build takes minutes)
+swift build -c release >&2  # the servers, the load generator and the runner (SwiftNIO's first build takes minutes)
 exec "$(swift build -c release --show-bin-path)/SideBySide" "$@"

@@ -1,12 +1,12 @@
 import Benchmark
 import UVIO
 
-// What I/O costs per operation: a 64-byte echo round trip over loopback TCP, and the helpers
-// `readExact` and `readLine` over bytes already buffered (no socket, only the helper's own work).
+// What I/O costs per operation: a 64-byte echo round trip over loopback TCP and UDP in each
+// façade, a waker's wake, and the helpers `readExact` and `readLine` over bytes already buffered
+// (no socket, only the helper's own work).
 //
 // Each iteration is 1,000 operations (`scalingFactor: .kilo`); the figures marked `*` are per
-// operation, mallocs included (both ends of a round trip are in the process). The TCP poll and
-// callback round trips join when those façades land.
+// operation, mallocs included (both ends of a round trip are in the process).
 
 let loop = EventLoop(name: "uvio-io-bench")
 
@@ -19,53 +19,41 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 1_000
     )
 
-    // A client and an echo server, both tasks preferring the loop, in one process: 64 bytes out
-    // with `writeAll` and back with `readExact(into:)`. Four syscalls and one or two loop
-    // iterations per round trip; the tasks never leave the loop thread.
-    Benchmark(
-        "TCP/echo round trip 64 B (async, tasks on the loop)",
-        closure: { benchmark in
-            let client = echoClient.withLock { $0! }
-            let iterations = benchmark.scaledIterations
-            await Task(executorPreference: loop) {
-                let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 16)
-                defer { message.deallocate() }
-                message.initializeMemory(as: UInt8.self, repeating: 0x78)
-                for _ in iterations {
-                    try! await client.writeAll(UnsafeRawBufferPointer(message))
-                    try! await client.readExact(into: message)
-                }
-            }.value
-        },
-        setup: { try await startEchoPair() },
-        teardown: { await stopEchoPair() }
-    )
+    // 64-byte round trips over loopback, both ends in one façade on the loop thread: a client
+    // and the side-by-side echo server in one process (TCPRoundTrips.swift, UDPRoundTrips.swift).
+    // Allocations count both ends.
+    roundTrip("TCP/echo round trip 64 B (async, tasks on the loop)", setup: { try await startTCPPair(.async) },
+              teardown: stopTCPPair) { count in
+        await asyncRoundTrips(tcpPair.withLock { $0!.client }, count)
+    }
+    roundTrip("TCP/echo round trip 64 B (callbacks)", setup: { try await startTCPPair(.callback) },
+              teardown: stopTCPPair) { count in
+        await tcpPair.withLock { $0!.callbackClient! }.roundTrips(count)
+    }
+    roundTrip("TCP/echo round trip 64 B (poll)", setup: { try await startTCPPair(.poll) },
+              teardown: stopTCPPair) { count in
+        let client = tcpPair.withLock { $0!.client }
+        try! await FutureExecutor.spawn(TCPPingPong(stream: client, remaining: count), on: loop).value
+    }
+    roundTrip("UDP/echo round trip 64 B (async, tasks on the loop)", setup: { try await startUDPPair(.async) },
+              teardown: stopUDPPair) { count in
+        await asyncRoundTrips(udp: udpPair.withLock { $0!.client }, count)
+    }
+    roundTrip("UDP/echo round trip 64 B (callbacks)", setup: { try await startUDPPair(.callback) },
+              teardown: stopUDPPair) { count in
+        await udpPair.withLock { $0!.callbackClient! }.roundTrips(count)
+    }
+    roundTrip("UDP/echo round trip 64 B (poll)", setup: { try await startUDPPair(.poll) },
+              teardown: stopUDPPair) { count in
+        let client = udpPair.withLock { $0!.client }
+        try! await FutureExecutor.spawn(UDPPingPong(socket: client, remaining: count), on: loop).value
+    }
 
-    // 64-byte UDP round trips, both ends in one façade on the loop thread (see UDPRoundTrips.swift).
-    Benchmark(
-        "UDP/echo round trip 64 B (async, tasks on the loop)",
-        closure: { benchmark in
-            await asyncRoundTrips(udpPair.withLock { $0!.client }, benchmark.scaledIterations.count)
-        },
-        setup: { try await startUDPPair(.async) },
-        teardown: { await stopUDPPair() }
-    )
-    Benchmark(
-        "UDP/echo round trip 64 B (callbacks)",
-        closure: { benchmark in
-            await udpPair.withLock { $0!.callbackClient! }.roundTrips(benchmark.scaledIterations.count)
-        },
-        setup: { try await startUDPPair(.callback) },
-        teardown: { await stopUDPPair() }
-    )
-    Benchmark(
-        "UDP/echo round trip 64 B (poll)",
-        closure: { benchmark in
-            await udpPair.withLock { $0!.pollClient! }.roundTrips(benchmark.scaledIterations.count)
-        },
-        setup: { try await startUDPPair(.poll) },
-        teardown: { await stopUDPPair() }
-    )
+    // A future that wakes its own waker and returns `.pending`, 1,000 times: the cost of one
+    // wake on the loop thread (a local job, no system call) and the poll that follows.
+    Benchmark("Future/waker wake and re-poll (from the loop thread)") { benchmark in
+        try! await FutureExecutor.spawn(WakeSelf(remaining: benchmark.scaledIterations.count), on: loop).value
+    }
 
     // 64-byte records from a buffer that always holds data, into memory of the caller's.
     Benchmark("IO/readExact(into:) 64 B over buffered data") { benchmark in
@@ -117,5 +105,33 @@ final class MemoryReader: AsyncBufferedByteReader {
             if offset > all.count - period { offset %= period }
             return result
         }
+    }
+}
+
+/// Declares a round-trip benchmark: `body` runs the iteration's round trips, after `setup` has
+/// made the connection (outside the measurement) and before `teardown` closes it.
+func roundTrip(
+    _ name: String,
+    setup: @escaping @Sendable () async throws -> Void,
+    teardown: @escaping @Sendable () async -> Void,
+    _ body: @escaping @Sendable (Int) async -> Void
+) {
+    Benchmark(
+        name,
+        closure: { benchmark in await body(benchmark.scaledIterations.count) },
+        setup: setup,
+        teardown: { await teardown() }
+    )
+}
+
+/// Returns `.pending` after waking its own waker, `remaining` times, then `.ready`.
+struct WakeSelf: Future {
+    var remaining: Int
+
+    mutating func poll(_ context: inout Context) throws -> Poll<Void> {
+        guard remaining > 0 else { return .ready(()) }
+        remaining -= 1
+        context.waker.wake()
+        return .pending
     }
 }

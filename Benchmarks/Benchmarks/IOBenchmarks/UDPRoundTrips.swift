@@ -6,41 +6,32 @@ import UVIOEchoes
 // socket (the side-by-side server's code), on one loop. Made in a benchmark's setup, closed in
 // its teardown.
 
-/// A style of UDP round trip, with its client side.
-enum UDPStyle: String {
-    case async, callback, poll
-}
-
 struct UDPPair: Sendable {
     let server: UDPSocket
     let client: UDPSocket
-    let callbackClient: CallbackClient?
-    let pollClient: PollClient?
+    let callbackClient: UDPCallbackClient?
 }
 
 let udpPair = Mutex<UDPPair?>(nil)
 
 /// Binds an echo socket in `style` on 127.0.0.1 and connects a client socket to it.
-func startUDPPair(_ style: UDPStyle) async throws {
+func startUDPPair(_ style: Style) async throws {
     let server = try await UDPSocket.bind(SocketAddress(parsing: "127.0.0.1:0"), on: loop)
     switch style {
     case .async: Task(executorPreference: loop) { try await echoDatagrams(server) }
     case .callback: try await echoDatagramsWithCallbacks(server)
-    case .poll: try loop.execute { PollDatagramEcho(server).poll() }
+    case .poll: FutureExecutor.spawn(PollDatagramEcho(server), on: loop)
     }
     let client = try await UDPSocket.connect(to: server.localAddress, on: loop)
-    var callbackClient: CallbackClient?
+    var callbackClient: UDPCallbackClient?
     if style == .callback {
-        let driver = CallbackClient(client)
+        let driver = UDPCallbackClient(client)
         try await client.onReceive { result in
             if case .success = result { driver.received() }
         }
         callbackClient = driver
     }
-    let pollClient = style == .poll ? PollClient(client) : nil
-    udpPair.withLock {
-        $0 = UDPPair(server: server, client: client, callbackClient: callbackClient, pollClient: pollClient)
-    }
+    udpPair.withLock { $0 = UDPPair(server: server, client: client, callbackClient: callbackClient) }
 }
 
 func stopUDPPair() async {
@@ -50,7 +41,7 @@ func stopUDPPair() async {
 }
 
 /// `count` round trips with `send` and `receive(into:)`, in a task on the loop.
-func asyncRoundTrips(_ client: UDPSocket, _ count: Int) async {
+func asyncRoundTrips(udp client: UDPSocket, _ count: Int) async {
     await Task(executorPreference: loop) {
         let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 16)
         defer { message.deallocate() }
@@ -66,7 +57,7 @@ func asyncRoundTrips(_ client: UDPSocket, _ count: Int) async {
 ///
 /// Safe as `@unchecked Sendable`: its state is touched only on the loop thread (in `start`, run
 /// through `loop.execute`, and in the receive handler).
-final class CallbackClient: @unchecked Sendable {
+final class UDPCallbackClient: @unchecked Sendable {
     let socket: UDPSocket
     let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 16)
     var remaining = 0
@@ -97,46 +88,25 @@ final class CallbackClient: @unchecked Sendable {
     }
 }
 
-/// The poll client: `pollSend` then `pollReceive`, `count` times; the waker queues the next
-/// `poll()` on the loop.
-///
-/// Safe as `@unchecked Sendable`: its state is touched only in `poll()`, on the loop thread. Its
-/// waker holds it strongly, so it lives as long as the process.
-final class PollClient: @unchecked Sendable {
+/// `count` round trips as one hand-written future: `pollSend`, then `pollReceive`, again.
+struct UDPPingPong: Future {
     let socket: UDPSocket
-    let message = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 16)
-    var context = Context(waker: .noop)
-    var remaining = 0
+    var remaining: Int
+    let message = MessageBuffer()
     var sending = true
-    var done: CheckedContinuation<Void, Never>?
 
-    init(_ socket: UDPSocket) {
-        self.socket = socket
-        message.initializeMemory(as: UInt8.self, repeating: 0x78)
-        context = Context(waker: Waker { [self] in try? socket.loop.execute { self.poll() } })
-    }
-
-    func roundTrips(_ count: Int) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            try! loop.execute {
-                self.remaining = count
-                self.done = done
-                self.poll()
-            }
-        }
-    }
-
-    func poll() {
+    mutating func poll(_ context: inout Context) throws -> Poll<Void> {
         while remaining > 0 {
             if sending {
-                guard case .ready = try! socket.pollSend(&context, UnsafeRawBufferPointer(message)) else { return }
+                guard case .ready = try socket.pollSend(&context, UnsafeRawBufferPointer(message.bytes)) else {
+                    return .pending
+                }
                 sending = false
             }
-            guard case .ready = try! socket.pollReceive(&context, into: message) else { return }
+            guard case .ready = try socket.pollReceive(&context, into: message.bytes) else { return .pending }
             sending = true
             remaining -= 1
         }
-        done?.resume()
-        done = nil
+        return .ready(())
     }
 }

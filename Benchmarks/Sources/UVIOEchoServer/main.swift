@@ -13,9 +13,10 @@ import Glibc
 // One event loop. `async-loop` runs the accept loop and one task per connection with the loop
 // as their executor preference, so they run on the loop thread; `async-global` runs the same
 // code on the global pool and pays a thread hop per await. Each connection reads into a 64 KiB
-// buffer of its own and writes back what it read. UDP: one socket sends every datagram back to
-// its sender, in each of the four styles. TCP in the poll and callback styles is added when
-// those façades land in the library. The first line printed is `listening on 127.0.0.1:PORT`;
+// buffer of its own and writes back what it read. `poll` runs hand-written futures (an accept
+// loop, one echo per connection) with `FutureExecutor` on the loop; `callback` echoes from each
+// connection's reading handler. UDP: one socket sends every datagram back to its sender, in each
+// of the four styles. The first line printed is `listening on 127.0.0.1:PORT`;
 // the server exits on SIGTERM, or by itself after --max-seconds.
 
 var options = ["--style": "async-loop", "--proto": "tcp", "--port": "0", "--max-seconds": "900"]
@@ -57,18 +58,18 @@ if proto == "udp" {
     case "async-loop": try await Task(executorPreference: loop) { try await echoDatagrams(socket) }.value
     case "async-global": try await Task.detached { try await echoDatagrams(socket) }.value
     case "callback": try await echoDatagramsWithCallbacks(socket)
-    case "poll": try loop.execute { PollDatagramEcho(socket).poll() }
+    case "poll": FutureExecutor.spawn(PollDatagramEcho(socket), on: loop)
     default: fatalError("UVIOEchoServer: no style \(style)")
     }
     while true { try await Task.sleep(for: .seconds(3600)) }
 }
-guard style == "async-loop" || style == "async-global" else {
-    fatalError("UVIOEchoServer: no \(proto) server in style \(style) yet")
-}
 let listener = try await TCPListener.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), backlog: 1024, on: loop)
 announce(listener.localAddress)
-if style == "async-loop" {
-    try await Task(executorPreference: loop) { try await serve(listener, onLoop: true) }.value
-} else {
-    try await Task.detached { try await serve(listener, onLoop: false) }.value
+switch style {
+case "async-loop": try await Task(executorPreference: loop) { try await serve(listener, onLoop: true) }.value
+case "async-global": try await Task.detached { try await serve(listener, onLoop: false) }.value
+case "poll": FutureExecutor.spawn(PollAcceptLoop(listener), on: loop)
+case "callback": serveWithCallbacks(listener)
+default: fatalError("UVIOEchoServer: no style \(style)")
 }
+while true { try await Task.sleep(for: .seconds(3600)) }

@@ -20,38 +20,29 @@ public func echoDatagramsWithCallbacks(_ socket: UDPSocket) async throws {
     }
 }
 
-/// A hand-driven poll loop: receive with `pollReceive`, send back with `pollSend`; on `.pending`
-/// the waker queues the next `poll()` on the loop.
-///
-/// Safe as `@unchecked Sendable`: `reply` and `buffer` are touched only in `poll()`, which runs
-/// on the loop thread. The waker holds the echo strongly: it lives as long as the server.
-public final class PollDatagramEcho: @unchecked Sendable {
+/// The poll-style UDP echo, run by `FutureExecutor`: `pollReceive` into a buffer of its own and
+/// `pollSend` back to the sender, until the socket closes.
+public struct PollDatagramEcho: Future {
     let socket: UDPSocket
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    let buffer = EchoBuffer()
+    /// The datagram received and not yet sent back.
     var reply: DatagramInfo?
-    var context = Context(waker: .noop)
 
     public init(_ socket: UDPSocket) {
         self.socket = socket
-        context = Context(waker: Waker { [self] in try? socket.loop.execute { self.poll() } })
     }
 
-    /// Echoes until the socket would block; call it once on the loop thread to start.
-    public func poll() {
-        do {
-            while true {
-                if let datagram = reply {
-                    let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<datagram.count])
-                    guard case .ready = try socket.pollSend(&context, bytes, to: datagram.sender) else { return }
-                    reply = nil
-                }
-                guard case .ready(let datagram) = try socket.pollReceive(&context, into: buffer) else { return }
-                reply = datagram
+    public mutating func poll(_ context: inout Context) throws -> Poll<Void> {
+        while true {
+            if let datagram = reply {
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer.bytes[..<datagram.count])
+                guard case .ready = try socket.pollSend(&context, bytes, to: datagram.sender) else { return .pending }
+                reply = nil
             }
-        } catch UVError.closed {
-            return  // the socket was closed: the echo ends
-        } catch {
-            fatalError("PollDatagramEcho: \(error)")
+            guard case .ready(let datagram) = try socket.pollReceive(&context, into: buffer.bytes) else {
+                return .pending
+            }
+            reply = datagram
         }
     }
 }
