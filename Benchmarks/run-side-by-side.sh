@@ -4,7 +4,7 @@
 #   ./run-side-by-side.sh --repetitions 9 --seconds 5
 #   ./run-side-by-side.sh --workloads pp100-64,stream --servers c-libuv,uvio-async-loop
 # Defaults (5 repetitions, 2 s per workload, 1 GiB streamed, 10,000 idle connections) take about
-# 7 minutes on 2 cores. The table goes to standard output, progress to standard error.
+# 10 minutes on 2 cores (7 servers). The table goes to standard output, progress to standard error.
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
