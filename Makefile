@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench clean
 
 deps:
 	@pkg-config --exists libuv 2>/dev/null || { \
@@ -25,6 +25,18 @@ test: deps
 	@status=0; $(SWIFT) test --parallel --disable-xctest 2>&1 | tee .build/test.log || status=$$?; \
 		echo; grep -E "Test run with|error:" .build/test.log | tail -n 3 || true; exit $$status
 
+# The suite under ThreadSanitizer and under AddressSanitizer with leak detection, each in a build
+# folder of its own. XCTest is left out: its runner leaks a few objects of its own at exit.
+SANITIZER_TEST = $(SWIFT) test --disable-xctest --sanitize=$(1) --scratch-path .build-$(1)
+
+test-tsan: deps
+	TSAN_OPTIONS=halt_on_error=1 $(call SANITIZER_TEST,thread)
+
+test-asan: deps
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 $(call SANITIZER_TEST,address)
+
+test-sanitizers: test-tsan test-asan
+
 demo: deps
 	$(SWIFT) run -c release uvio demo
 
@@ -33,4 +45,4 @@ bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCH_ARGS)
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build .build-thread .build-address Benchmarks/.build

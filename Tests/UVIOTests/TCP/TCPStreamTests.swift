@@ -275,3 +275,22 @@ struct TCPStreamTests {
         }
     }
 }
+
+@Suite("TCP writes to a vanished peer", .timeLimit(.minutes(1)))
+struct TCPBrokenPipeTests {
+    @Test func writingAfterThePeerClosedThrowsInsteadOfRaisingSIGPIPE() async throws {
+        try await withLoop { loop in
+            let listener = try await loopbackListener(on: loop)
+            let (client, server) = try await connectedPair(listener)
+            await server.close()
+            // The first writes may still be accepted by the kernel; the peer answers with RST and a
+            // later write fails with EPIPE or ECONNRESET. Without SIGPIPE ignored, the process dies.
+            var failure: UVError?
+            for _ in 0..<1_000 where failure == nil {
+                do { try await client.write(pattern(4096)) } catch let error as UVError { failure = error }
+            }
+            #expect(failure == .brokenPipe || failure == .connectionReset)
+            await client.close(); await listener.close()
+        }
+    }
+}
