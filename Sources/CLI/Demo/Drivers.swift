@@ -13,6 +13,7 @@ func demoDrivers(_ targets: DemoTargets, on loop: EventLoop) -> [any LoadDriver]
     var drivers: [any LoadDriver] = []
     if let tcp = targets.tcp {
         drivers.append(AsyncTCPDriver(server: tcp, loop: loop))
+        drivers.append(BlockingTCPDriver(server: tcp, loop: loop))
     }
     if let unix = targets.unix {
         drivers.append(AsyncUnixDriver(path: unix, loop: loop))
