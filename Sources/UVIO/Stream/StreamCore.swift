@@ -14,7 +14,8 @@ internal import CLibUV
 /// libuv is called only on the loop thread. `state` is behind a mutex so that readers on any
 /// thread can take bytes without a hop; everything else is loop-thread only.
 final class StreamCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a Mutex; `pendingWrites` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `pendingWrites`, `callbackReader` and the handle are
+    // loop-thread only.
 
     /// Why no more bytes will arrive once the buffer is drained.
     enum ReadEnd {
@@ -53,6 +54,9 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     var pendingWrites = 0
     /// The error pending operations get when the handle closes.
     var closeReason = UVError.closed
+    /// The callback façade's reading handler, while one is installed (`startReading(handler:)`).
+    /// Loop thread only.
+    var callbackReader: CallbackReader?
 
     var stream: UnsafeMutablePointer<uv_stream_t> { rawHandle.assumingMemoryBound(to: uv_stream_t.self) }
 
@@ -84,6 +88,12 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     private func didRead(_ count: Int, _ base: UnsafeRawPointer?) {
         if count > 0 {
             let bytes = UnsafeRawBufferPointer(start: base, count: count)
+            // The callback façade takes the bytes straight from the loop's read buffer, without a
+            // copy, unless bytes buffered before its handler was installed still wait: those go
+            // first, so these join them in the buffer, in order.
+            if let callbackReader, state.withLock({ $0.buffer.isEmpty }) {
+                return callbackReader.deliver(bytes)
+            }
             let (waiters, pause) = state.withLock { state in
                 state.buffer.append(bytes)
                 var pause = false
