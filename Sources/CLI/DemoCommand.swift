@@ -44,10 +44,9 @@ struct DemoCommand: AsyncParsableCommand {
             let tcp = try await EchoServer.start(.tcp(.loopbackIPv4(port: 0)), style: .async, on: serverLoop)
             servers.append(tcp)
             targets.tcp = tcp.socketAddress
-            if let udp = try? await EchoServer.start(.udp(.loopbackIPv4(port: 0)), style: .async, on: serverLoop) {
-                servers.append(udp)
-                targets.udp = udp.socketAddress
-            }
+            let udp = try await EchoServer.start(.udp(.loopbackIPv4(port: 0)), style: .async, on: serverLoop)
+            servers.append(udp)
+            targets.udp = udp.socketAddress
             let unix = try await EchoServer.start(.unix(unixPath), style: .async, on: serverLoop)
             servers.append(unix)
             targets.unix = unix.address
@@ -57,13 +56,15 @@ struct DemoCommand: AsyncParsableCommand {
             throw fail("uvio demo: could not start the echo servers: \(error)")
         }
 
-        Console.say("uvio demo: echo servers on " + servers.map(\.address).joined(separator: ", "))
+        Console.say("uvio demo: echo servers (async style) on TCP \(servers[0].address), UDP \(servers[1].address), "
+            + "Unix socket \(servers[2].address)")
         Console.say("each façade: \(connections) connections sending \(size)-byte messages for \(seconds) s, "
             + "every echo checked byte for byte\n")
         var results: [LoadResult] = []
         for driver in demoDrivers(targets, on: clientLoop) {
             let result = await runLoad(driver, connections: connections, size: size, duration: .seconds(seconds))
-            Console.finish("  \(driver.name)  \(Format.count(result.messages)) messages  \(result.passed ? "ok" : "FAILED")")
+            let name = driver.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+            Console.finish("  \(name) \(Format.count(result.messages)) messages, \(result.passed ? "all intact" : "FAILED")")
             results.append(result)
         }
         for server in servers { await server.stop() }

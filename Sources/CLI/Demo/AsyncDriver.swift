@@ -3,7 +3,7 @@ import UVIO
 /// The async/await façade: a task per connection on the client loop, `writeAll` then
 /// `readExact` for each message, then a half-close and `readToEnd` to see the server's end.
 struct AsyncTCPDriver: LoadDriver {
-    let name = "TCP  async"
+    let name = "TCP async"
     let server: SocketAddress
     let loop: EventLoop
 

@@ -4,7 +4,7 @@ import UVIO
 /// The blocking façade: each connection is a `TCPClient` on a plain thread of its own (a blocking
 /// call must never hold one of Swift's few cooperative threads), with `writeAll` and `readExact`.
 struct BlockingTCPDriver: LoadDriver {
-    let name = "TCP  blocking"
+    let name = "TCP blocking"
     let server: SocketAddress
     let loop: EventLoop
 

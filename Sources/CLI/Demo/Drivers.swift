@@ -13,7 +13,12 @@ func demoDrivers(_ targets: DemoTargets, on loop: EventLoop) -> [any LoadDriver]
     var drivers: [any LoadDriver] = []
     if let tcp = targets.tcp {
         drivers.append(AsyncTCPDriver(server: tcp, loop: loop))
+        drivers.append(PollTCPDriver(server: tcp, loop: loop))
+        drivers.append(CallbackTCPDriver(server: tcp, loop: loop))
         drivers.append(BlockingTCPDriver(server: tcp, loop: loop))
+    }
+    if let udp = targets.udp {
+        drivers.append(AsyncUDPDriver(server: udp, loop: loop))
     }
     if let unix = targets.unix {
         drivers.append(AsyncUnixDriver(path: unix, loop: loop))
