@@ -12,10 +12,16 @@ struct CatCommand: AsyncParsableCommand {
             accepts one connection instead of connecting (and prints `listening on ...` on \
             standard error). Standard input and output may be pipes, files or a terminal.
 
+            With --udp each chunk of standard input is one datagram and each datagram received is \
+            printed; since UDP has no end of stream, the command ends once standard input has \
+            ended and nothing arrived for --idle seconds. With --listen --udp it answers the first \
+            sender only.
+
             Examples:
               uvio cat example.com 80 < request.txt
               uvio cat --listen 127.0.0.1 0 > received.bin
               uvio cat --unix /tmp/echo.sock
+              echo ping | uvio cat --udp 127.0.0.1 7000
             """
     )
 
@@ -24,6 +30,9 @@ struct CatCommand: AsyncParsableCommand {
 
     @Flag(help: "Use UDP: each chunk of standard input is one datagram.")
     var udp = false
+
+    @Option(help: "With --udp: seconds to keep printing after standard input ends and no datagram arrives.")
+    var idle = 1.0
 
     @Option(help: ArgumentHelp("Use the Unix domain socket at this path instead of HOST and PORT.",
                                valueName: "path"))
@@ -42,6 +51,7 @@ struct CatCommand: AsyncParsableCommand {
         } else {
             guard host != nil, let port else { throw ValidationError("missing HOST and PORT (or --unix PATH)") }
             guard (listen ? 0 : 1)...65535 ~= port else { throw ValidationError("PORT \(port) is out of range") }
+            guard idle > 0 else { throw ValidationError("--idle must be positive") }
         }
     }
 
@@ -55,7 +65,8 @@ struct CatCommand: AsyncParsableCommand {
                 try await relay(stream, input: input, output: output)
                 await stream.close()
             } else if udp {
-                try await relayDatagrams(host: host!, port: port!, listen: listen, input: input, output: output, on: loop)
+                try await relayDatagrams(host: host!, port: port!, listen: listen, idle: .seconds(idle), input: input,
+                                         output: output, on: loop)
             } else {
                 let address = try await resolve(host: host!, port: port!, on: loop)
                 let stream = listen ? try await acceptOne(address, on: loop) : try await TCPStream.connect(to: address, on: loop)

@@ -25,6 +25,21 @@ let pythonStreamClient = """
     sys.exit(0 if bytes(received) == data else 1)
     """
 
+/// A Python UDP client: 300 datagrams from 1 byte to 60,001 bytes, each echoed whole and intact.
+let pythonDatagramClient = """
+    import os, socket, sys
+    host, port = sys.argv[1].rsplit(":", 1)
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_DGRAM); s.settimeout(5); s.connect((host, int(port)))
+    for i in range(300):
+        data = os.urandom(1 + (i * 200) % 60001)
+        s.send(data)
+        if s.recv(65536) != data:
+            print("datagram", i, "came back WRONG"); sys.exit(1)
+    print("300 datagrams intact")
+    """
+
 /// Starts `uvio echo` with `arguments` and returns it with the address of its first line.
 func startEcho(_ arguments: [String]) throws -> (Subprocess, String) {
     let server = try Subprocess(uvioPath, ["echo"] + arguments)
@@ -69,6 +84,56 @@ struct InteropTests {
             #expect(client.wait() == 0, "\(client.stdout) \(client.stderr)")
         }
         stop(server)
+    }
+
+    /// The poll and callback styles answer the same peers byte for byte.
+    @Test(arguments: ["poll", "callback"])
+    func echoStylesAnswerSocatAndPython(style: String) throws {
+        let (server, address) = try startEcho(["--port", "0", "--style", style])
+        let socat = try require(socat, "socat")
+        let input = try randomFile(1 << 20, name: "style-in")
+        let echoed = temporaryPath("style-out")
+        defer { removeFiles(input, echoed) }
+        let client = try Subprocess(socat, ["-t", "30", "-", "TCP:\(address)"], stdinPath: input, stdoutPath: echoed)
+        #expect(client.wait() == 0, "\(client.stderr)")
+        #expect(checksum(echoed) == checksum(input))
+        let python = try Subprocess(try require(python, "python3"), ["-c", pythonStreamClient, "tcp", address, "\(3 << 20)"])
+        #expect(python.wait() == 0, "\(python.stdout) \(python.stderr)")
+        stop(server)
+    }
+
+    /// `uvio echo --udp`, in each style and on IPv4 and IPv6, answers Python's datagrams and socat.
+    @Test(arguments: [("async", "127.0.0.1"), ("poll", "127.0.0.1"), ("callback", "127.0.0.1"), ("async", "::1")])
+    func udpEchoAnswersPythonAndSocat(style: String, host: String) throws {
+        let (server, address) = try startEcho(["--udp", "--host", host, "--port", "0", "--style", style])
+        let python = try Subprocess(try require(python, "python3"), ["-c", pythonDatagramClient, address])
+        #expect(python.wait() == 0, "\(python.stdout) \(python.stderr)")
+        let line = temporaryPath("udp-line")
+        let lineOut = temporaryPath("udp-line-out")
+        defer { removeFiles(line, lineOut) }
+        try Data("one datagram from socat\n".utf8).write(to: URL(fileURLWithPath: line))
+        let socat = try Subprocess(try require(socat, "socat"), ["-t", "2", "-", "UDP:\(address)"], stdinPath: line,
+                                   stdoutPath: lineOut)
+        #expect(socat.wait() == 0, "\(socat.stderr)")
+        #expect(FileManager.default.contents(atPath: lineOut) == Data("one datagram from socat\n".utf8))
+        stop(server)
+    }
+
+    /// `uvio cat --udp` sends standard input as a datagram to a socat UDP echo and prints the echo.
+    @Test func catSendsDatagramsToASocatEcho() throws {
+        let socat = try require(socat, "socat")
+        let server = try Subprocess(socat, ["-d", "-d", "UDP-LISTEN:0,bind=127.0.0.1", "PIPE"])
+        let port = try socatPort(server)
+        let line = temporaryPath("cat-udp-in")
+        let echoed = temporaryPath("cat-udp-out")
+        defer { removeFiles(line, echoed) }
+        try Data("hello over UDP\n".utf8).write(to: URL(fileURLWithPath: line))
+        let client = try Subprocess(uvioPath, ["cat", "--udp", "--idle", "0.5", "127.0.0.1", port], stdinPath: line,
+                                    stdoutPath: echoed)
+        #expect(client.wait() == 0, "\(client.stderr)")
+        #expect(FileManager.default.contents(atPath: echoed) == Data("hello over UDP\n".utf8))
+        server.send(SIGTERM)
+        server.wait()
     }
 
     @Test func echoAnswersSocatAndPythonOverAUnixSocket() throws {

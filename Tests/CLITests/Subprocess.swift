@@ -45,10 +45,22 @@ final class Subprocess: @unchecked Sendable {
         childEnds.append(write)
         posix_spawn_file_actions_adddup2(&actions, write, 2)
 
+        // A child starts with no signal blocked and the default action for the signals the tests
+        // send, whatever the test runner has set up for itself.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        for number in [SIGINT, SIGTERM, SIGPIPE] { sigaddset(&signals, number) }
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var child: pid_t = 0
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
-        let result = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         for fd in childEnds { close(fd) }
         guard result == 0 else { throw Failure("posix_spawn \(executable): \(String(cString: strerror(result)))") }
         pid = child
