@@ -52,8 +52,9 @@ struct BenchCommand: AsyncParsableCommand {
             if let unix {
                 driver = AsyncUnixDriver(path: unix, loop: group.loops[1])
             } else if let port {
-                driver = AsyncTCPDriver(server: try await resolve(host: host, port: port, on: group.loops[1]),
-                                        loop: group.loops[1])
+                driver = AsyncTCPDriver(
+                    server: try await resolve(host: host, port: port, on: group.loops[1]),
+                    loop: group.loops[1])
             } else {
                 let server = try await EchoServer.start(.tcp(.loopbackIPv4(port: 0)), style: .async, on: group.loops[0])
                 ownServer = server
@@ -70,8 +71,9 @@ struct BenchCommand: AsyncParsableCommand {
         await ownServer?.stop()
         try await group.shutdown()
         Console.say(LoadTable.render([result]))
-        Console.say("\nnumbers from this machine (\(ProcessInfo.processInfo.activeProcessorCount) cores, "
-            + "clients\(ownServer == nil ? "" : " and server") sharing them); compare runs on one machine only")
+        Console.say(
+            "\nnumbers from this machine (\(ProcessInfo.processInfo.activeProcessorCount) cores, "
+                + "clients\(ownServer == nil ? "" : " and server") sharing them); compare runs on one machine only")
         if !result.passed { throw ExitCode.failure }
     }
 }

@@ -7,8 +7,10 @@ import UVIO
 /// UDP has no end of stream, so once standard input has ended the command keeps printing until
 /// no datagram has arrived for `idle`. With `listen`, it binds the address, waits for the first
 /// datagram, and then talks only to its sender.
-func relayDatagrams(host: String, port: Int, listen: Bool, idle: Duration, input: StandardInput,
-                    output: StandardOutput, on loop: EventLoop) async throws {
+func relayDatagrams(
+    host: String, port: Int, listen: Bool, idle: Duration, input: StandardInput,
+    output: StandardOutput, on loop: EventLoop
+) async throws {
     let address = try await resolve(host: host, port: port, on: loop)
     let socket: UDPSocket
     var peer: SocketAddress?

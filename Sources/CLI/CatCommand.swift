@@ -34,8 +34,10 @@ struct CatCommand: AsyncParsableCommand {
     @Option(help: "With --udp: seconds to keep printing after standard input ends and no datagram arrives.")
     var idle = 1.0
 
-    @Option(help: ArgumentHelp("Use the Unix domain socket at this path instead of HOST and PORT.",
-                               valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Use the Unix domain socket at this path instead of HOST and PORT.",
+            valueName: "path"))
     var unix: String?
 
     @Argument(help: "The host to connect to (or the address to listen on).")
@@ -61,15 +63,18 @@ struct CatCommand: AsyncParsableCommand {
             let input = try await StandardInput.open(on: loop)
             let output = try await StandardOutput.open(on: loop)
             if let unix {
-                let stream = listen ? try await acceptOne(unix, on: loop) : try await PipeStream.connect(path: unix, on: loop)
+                let stream =
+                    listen ? try await acceptOne(unix, on: loop) : try await PipeStream.connect(path: unix, on: loop)
                 try await relay(stream, input: input, output: output)
                 await stream.close()
             } else if udp {
-                try await relayDatagrams(host: host!, port: port!, listen: listen, idle: .seconds(idle), input: input,
-                                         output: output, on: loop)
+                try await relayDatagrams(
+                    host: host!, port: port!, listen: listen, idle: .seconds(idle), input: input,
+                    output: output, on: loop)
             } else {
                 let address = try await resolve(host: host!, port: port!, on: loop)
-                let stream = listen ? try await acceptOne(address, on: loop) : try await TCPStream.connect(to: address, on: loop)
+                let stream =
+                    listen ? try await acceptOne(address, on: loop) : try await TCPStream.connect(to: address, on: loop)
                 try await relay(stream, input: input, output: output)
                 await stream.close()
             }
@@ -105,8 +110,10 @@ struct CatCommand: AsyncParsableCommand {
 /// Once the peer has ended, a terminal's input is abandoned (nobody is going to type for a closed
 /// connection); a pipe's or a file's is still sent, since the peer may only have half-closed. A
 /// write that then fails because the peer has gone entirely ends the upload quietly.
-func relay(_ socket: some AsyncBufferedByteReader & AsyncByteWriter & Sendable, input: StandardInput,
-           output: StandardOutput) async throws {
+func relay(
+    _ socket: some AsyncBufferedByteReader & AsyncByteWriter & Sendable, input: StandardInput,
+    output: StandardOutput
+) async throws {
     let upload = Task {
         _ = try await copy(from: input, to: socket)
         try await socket.shutdownWrite()

@@ -56,15 +56,18 @@ struct DemoCommand: AsyncParsableCommand {
             throw fail("uvio demo: could not start the echo servers: \(error)")
         }
 
-        Console.say("uvio demo: echo servers (async style) on TCP \(servers[0].address), UDP \(servers[1].address), "
-            + "Unix socket \(servers[2].address)")
-        Console.say("each façade: \(connections) connections sending \(size)-byte messages for \(seconds) s, "
-            + "every echo checked byte for byte\n")
+        Console.say(
+            "uvio demo: echo servers (async style) on TCP \(servers[0].address), UDP \(servers[1].address), "
+                + "Unix socket \(servers[2].address)")
+        Console.say(
+            "each façade: \(connections) connections sending \(size)-byte messages for \(seconds) s, "
+                + "every echo checked byte for byte\n")
         var results: [LoadResult] = []
         for driver in demoDrivers(targets, on: clientLoop) {
             let result = await runLoad(driver, connections: connections, size: size, duration: .seconds(seconds))
             let name = driver.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-            Console.finish("  \(name) \(Format.count(result.messages)) messages, \(result.passed ? "all intact" : "FAILED")")
+            Console.finish(
+                "  \(name) \(Format.count(result.messages)) messages, \(result.passed ? "all intact" : "FAILED")")
             results.append(result)
         }
         for server in servers { await server.stop() }
@@ -72,10 +75,11 @@ struct DemoCommand: AsyncParsableCommand {
 
         Console.say("\n" + LoadTable.render(results))
         let failed = results.filter { !$0.passed }.count
-        Console.say(failed == 0
-            ? "\nevery byte came back intact (\(results.count) façades; numbers from this machine, "
-                + "\(ProcessInfo.processInfo.activeProcessorCount) cores, servers and clients sharing them)"
-            : "\n\(failed) of \(results.count) runs FAILED")
+        Console.say(
+            failed == 0
+                ? "\nevery byte came back intact (\(results.count) façades; numbers from this machine, "
+                    + "\(ProcessInfo.processInfo.activeProcessorCount) cores, servers and clients sharing them)"
+                : "\n\(failed) of \(results.count) runs FAILED")
         if failed > 0 { throw ExitCode.failure }
     }
 }

@@ -73,8 +73,9 @@ struct InteropTests {
             let input = try randomFile(1 << 20, name: "socat-in")
             let echoed = temporaryPath("socat-out")
             defer { removeFiles(input, echoed) }
-            let client = try Subprocess(socat, ["-t", "30", "-", "TCP:\(host == "::1" ? "[::1]" : host):\(port)"],
-                                        stdinPath: input, stdoutPath: echoed)
+            let client = try Subprocess(
+                socat, ["-t", "30", "-", "TCP:\(host == "::1" ? "[::1]" : host):\(port)"],
+                stdinPath: input, stdoutPath: echoed)
             #expect(client.wait() == 0, "\(client.stderr)")
             #expect(checksum(echoed) == checksum(input))
         }
@@ -97,7 +98,8 @@ struct InteropTests {
         let client = try Subprocess(socat, ["-t", "30", "-", "TCP:\(address)"], stdinPath: input, stdoutPath: echoed)
         #expect(client.wait() == 0, "\(client.stderr)")
         #expect(checksum(echoed) == checksum(input))
-        let python = try Subprocess(try require(python, "python3"), ["-c", pythonStreamClient, "tcp", address, "\(3 << 20)"])
+        let python = try Subprocess(
+            try require(python, "python3"), ["-c", pythonStreamClient, "tcp", address, "\(3 << 20)"])
         #expect(python.wait() == 0, "\(python.stdout) \(python.stderr)")
         stop(server)
     }
@@ -112,8 +114,9 @@ struct InteropTests {
         let lineOut = temporaryPath("udp-line-out")
         defer { removeFiles(line, lineOut) }
         try Data("one datagram from socat\n".utf8).write(to: URL(fileURLWithPath: line))
-        let socat = try Subprocess(try require(socat, "socat"), ["-t", "2", "-", "UDP:\(address)"], stdinPath: line,
-                                   stdoutPath: lineOut)
+        let socat = try Subprocess(
+            try require(socat, "socat"), ["-t", "2", "-", "UDP:\(address)"], stdinPath: line,
+            stdoutPath: lineOut)
         #expect(socat.wait() == 0, "\(socat.stderr)")
         #expect(FileManager.default.contents(atPath: lineOut) == Data("one datagram from socat\n".utf8))
         stop(server)
@@ -128,8 +131,9 @@ struct InteropTests {
         let echoed = temporaryPath("cat-udp-out")
         defer { removeFiles(line, echoed) }
         try Data("hello over UDP\n".utf8).write(to: URL(fileURLWithPath: line))
-        let client = try Subprocess(uvioPath, ["cat", "--udp", "--idle", "0.5", "127.0.0.1", port], stdinPath: line,
-                                    stdoutPath: echoed)
+        let client = try Subprocess(
+            uvioPath, ["cat", "--udp", "--idle", "0.5", "127.0.0.1", port], stdinPath: line,
+            stdoutPath: echoed)
         #expect(client.wait() == 0, "\(client.stderr)")
         #expect(FileManager.default.contents(atPath: echoed) == Data("hello over UDP\n".utf8))
         server.send(SIGTERM)
@@ -145,8 +149,9 @@ struct InteropTests {
             let input = try randomFile(1 << 20, name: "socat-in")
             let echoed = temporaryPath("socat-out")
             defer { removeFiles(input, echoed) }
-            let client = try Subprocess(socat, ["-t", "30", "-", "UNIX-CONNECT:\(path)"], stdinPath: input,
-                                        stdoutPath: echoed)
+            let client = try Subprocess(
+                socat, ["-t", "30", "-", "UNIX-CONNECT:\(path)"], stdinPath: input,
+                stdoutPath: echoed)
             #expect(client.wait() == 0, "\(client.stderr)")
             #expect(checksum(echoed) == checksum(input))
         }
@@ -170,8 +175,9 @@ struct InteropTests {
 
         let sink = try Subprocess(socat, ["-d", "-d", "-u", "TCP-LISTEN:0,bind=127.0.0.1", "CREATE:\(stored)"])
         let sinkPort = try socatPort(sink)
-        let upload = try Subprocess(uvioPath, ["cat", "127.0.0.1", sinkPort], stdinPath: source,
-                                    stdoutPath: "/dev/null")
+        let upload = try Subprocess(
+            uvioPath, ["cat", "127.0.0.1", sinkPort], stdinPath: source,
+            stdoutPath: "/dev/null")
         #expect(upload.wait() == 0, "\(upload.stderr)")
         #expect(sink.wait() == 0, "\(sink.stderr)")
         #expect(checksum(stored) == checksum(source))
@@ -207,8 +213,9 @@ struct InteropTests {
         let received = temporaryPath("listen-out")
         let path = temporaryPath("cat.sock")
         defer { removeFiles(source, received) }
-        let listener = try Subprocess(uvioPath, unix ? ["cat", "--listen", "--unix", path] : ["cat", "--listen", "127.0.0.1", "0"],
-                                      stdoutPath: received)
+        let listener = try Subprocess(
+            uvioPath, unix ? ["cat", "--listen", "--unix", path] : ["cat", "--listen", "127.0.0.1", "0"],
+            stdoutPath: received)
         let line = try listener.waitForLine(startingWith: "listening on ", onStandardError: true)
         let address = String(line.dropFirst("listening on ".count))
         let target = unix ? "UNIX-CONNECT:\(address)" : "TCP:\(address)"

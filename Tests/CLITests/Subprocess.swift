@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,8 +23,10 @@ final class Subprocess: @unchecked Sendable {
     /// Starts `executable` with `arguments`. Standard input comes from `stdinPath` (or
     /// /dev/null); standard output goes to `stdoutPath`, or to a pipe that `waitForLine` and
     /// `stdout` read; standard error always to a pipe.
-    init(_ executable: String, _ arguments: [String], stdinPath: String? = nil, stdoutPath: String? = nil,
-         timeLimit: Duration = .seconds(60)) throws {
+    init(
+        _ executable: String, _ arguments: [String], stdinPath: String? = nil, stdoutPath: String? = nil,
+        timeLimit: Duration = .seconds(60)
+    ) throws {
         name = ([URL(fileURLWithPath: executable).lastPathComponent] + arguments).joined(separator: " ")
         spawnLock.lock()
         defer { spawnLock.unlock() }

@@ -7,8 +7,10 @@ struct AsyncTCPDriver: LoadDriver {
     let server: SocketAddress
     let loop: EventLoop
 
-    func runConnection(index: Int, size: Int, until deadline: ContinuousClock.Instant,
-                       recorder: LatencyRecorder) async throws {
+    func runConnection(
+        index: Int, size: Int, until deadline: ContinuousClock.Instant,
+        recorder: LatencyRecorder
+    ) async throws {
         try await Task(executorPreference: loop) {
             let stream = try await TCPStream.connect(to: server, on: loop)
             try await stream.setNoDelay(true)
@@ -24,8 +26,10 @@ struct AsyncUnixDriver: LoadDriver {
     let path: String
     let loop: EventLoop
 
-    func runConnection(index: Int, size: Int, until deadline: ContinuousClock.Instant,
-                       recorder: LatencyRecorder) async throws {
+    func runConnection(
+        index: Int, size: Int, until deadline: ContinuousClock.Instant,
+        recorder: LatencyRecorder
+    ) async throws {
         try await Task(executorPreference: loop) {
             let stream = try await PipeStream.connect(path: path, on: loop)
             try await pingPong(stream, index: index, size: size, until: deadline, recorder: recorder)
@@ -36,8 +40,10 @@ struct AsyncUnixDriver: LoadDriver {
 
 /// Sends message after message until `deadline`, checking each echo; then half-closes and
 /// expects the server to end its side with no byte more.
-func pingPong(_ stream: some AsyncBufferedByteReader & AsyncByteWriter, index: Int, size: Int,
-              until deadline: ContinuousClock.Instant, recorder: LatencyRecorder) async throws {
+func pingPong(
+    _ stream: some AsyncBufferedByteReader & AsyncByteWriter, index: Int, size: Int,
+    until deadline: ContinuousClock.Instant, recorder: LatencyRecorder
+) async throws {
     var sequence = 0
     while recorder.now < deadline {
         let message = loadMessage(connection: index, sequence: sequence, size: size)

@@ -7,13 +7,16 @@ struct CallbackTCPDriver: LoadDriver {
     let server: SocketAddress
     let loop: EventLoop
 
-    func runConnection(index: Int, size: Int, until deadline: ContinuousClock.Instant,
-                       recorder: LatencyRecorder) async throws {
+    func runConnection(
+        index: Int, size: Int, until deadline: ContinuousClock.Instant,
+        recorder: LatencyRecorder
+    ) async throws {
         let stream = try await TCPStream.connect(to: server, on: loop)
         try await stream.setNoDelay(true)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let exchange = CallbackExchange(stream: stream, index: index, size: size, deadline: deadline,
-                                            recorder: recorder, continuation: continuation)
+            let exchange = CallbackExchange(
+                stream: stream, index: index, size: size, deadline: deadline,
+                recorder: recorder, continuation: continuation)
             do {
                 try loop.execute { exchange.begin() }
             } catch {
@@ -40,8 +43,10 @@ private final class CallbackExchange: @unchecked Sendable {
     private var start = ContinuousClock.now
     private var shutDown = false
 
-    init(stream: TCPStream, index: Int, size: Int, deadline: ContinuousClock.Instant, recorder: LatencyRecorder,
-         continuation: CheckedContinuation<Void, any Error>) {
+    init(
+        stream: TCPStream, index: Int, size: Int, deadline: ContinuousClock.Instant, recorder: LatencyRecorder,
+        continuation: CheckedContinuation<Void, any Error>
+    ) {
         self.stream = stream
         self.index = index
         self.size = size

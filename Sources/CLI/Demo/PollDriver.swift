@@ -7,8 +7,10 @@ struct PollTCPDriver: LoadDriver {
     let server: SocketAddress
     let loop: EventLoop
 
-    func runConnection(index: Int, size: Int, until deadline: ContinuousClock.Instant,
-                       recorder: LatencyRecorder) async throws {
+    func runConnection(
+        index: Int, size: Int, until deadline: ContinuousClock.Instant,
+        recorder: LatencyRecorder
+    ) async throws {
         let stream = try await TCPStream.connect(to: server, on: loop)
         try await stream.setNoDelay(true)
         let future = PingPong(stream: stream, index: index, size: size, deadline: deadline, recorder: recorder)
@@ -51,8 +53,9 @@ private struct PingPong: Future {
                 if recorder.now >= deadline {
                     step = .shuttingDown
                 } else {
-                    step = .writing(message: loadMessage(connection: index, sequence: sequence, size: size), written: 0,
-                                    start: recorder.now)
+                    step = .writing(
+                        message: loadMessage(connection: index, sequence: sequence, size: size), written: 0,
+                        start: recorder.now)
                 }
             case .writing(let message, let written, let start):
                 let result = try message.withUnsafeBytes { bytes in
@@ -60,7 +63,8 @@ private struct PingPong: Future {
                 }
                 guard case .ready(let count) = result else { return .pending }
                 guard count > 0 else { throw UVError.writeZero }
-                step = written + count == message.count
+                step =
+                    written + count == message.count
                     ? .reading(message: message, received: [UInt8](repeating: 0, count: size), filled: 0, start: start)
                     : .writing(message: message, written: written + count, start: start)
             case .reading(let message, var received, let filled, let start):

@@ -8,8 +8,10 @@ struct AsyncUDPDriver: LoadDriver {
     let server: SocketAddress
     let loop: EventLoop
 
-    func runConnection(index: Int, size: Int, until deadline: ContinuousClock.Instant,
-                       recorder: LatencyRecorder) async throws {
+    func runConnection(
+        index: Int, size: Int, until deadline: ContinuousClock.Instant,
+        recorder: LatencyRecorder
+    ) async throws {
         try await Task(executorPreference: loop) {
             let socket = try await UDPSocket.connect(to: server, on: loop)
             var sequence = 0

@@ -12,8 +12,9 @@ extension EchoServer {
                 await stream.close()
             }
         }
-        return EchoServer(address: "\(listener.localAddress)", socketAddress: listener.localAddress,
-                          stop: { await listener.close() }, serving: serving)
+        return EchoServer(
+            address: "\(listener.localAddress)", socketAddress: listener.localAddress,
+            stop: { await listener.close() }, serving: serving)
     }
 
     static func asyncUnix(_ path: String, on loop: EventLoop) async throws -> EchoServer {
@@ -24,8 +25,9 @@ extension EchoServer {
                 await stream.close()
             }
         }
-        return EchoServer(address: listener.path, socketAddress: nil, stop: { await listener.close() },
-                          serving: serving)
+        return EchoServer(
+            address: listener.path, socketAddress: nil, stop: { await listener.close() },
+            serving: serving)
     }
 }
 

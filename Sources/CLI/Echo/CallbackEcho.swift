@@ -19,7 +19,8 @@ extension EchoServer {
                 }
             }
         }
-        return EchoServer(address: "\(listener.localAddress)", socketAddress: listener.localAddress,
-                          stop: { await listener.close() }, serving: Task {})
+        return EchoServer(
+            address: "\(listener.localAddress)", socketAddress: listener.localAddress,
+            stop: { await listener.close() }, serving: Task {})
     }
 }

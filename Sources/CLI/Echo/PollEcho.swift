@@ -5,6 +5,7 @@ import UVIO
 extension EchoServer {
     static func pollTCP(_ address: SocketAddress, on loop: EventLoop) async throws -> EchoServer {
         let listener = try await TCPListener.bind(address, on: loop)
+        // swift-format-ignore: ReplaceForEachWithForLoop
         let server = listener.incoming().forEach { socket in
             let connection = Copy(from: socket, to: socket)
                 .flatMap { copied in Shutdown(copied.writer) }
@@ -13,7 +14,8 @@ extension EchoServer {
         }
         let handle = FutureExecutor.spawn(server, on: loop)
         let serving = Task { _ = try? await handle.value }
-        return EchoServer(address: "\(listener.localAddress)", socketAddress: listener.localAddress,
-                          stop: { await listener.close() }, serving: serving)
+        return EchoServer(
+            address: "\(listener.localAddress)", socketAddress: listener.localAddress,
+            stop: { await listener.close() }, serving: serving)
     }
 }

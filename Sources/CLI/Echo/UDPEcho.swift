@@ -26,8 +26,9 @@ extension EchoServer {
             }
             serving = Task {}
         }
-        return EchoServer(address: "\(socket.localAddress)", socketAddress: socket.localAddress,
-                          stop: { await socket.close() }, serving: serving)
+        return EchoServer(
+            address: "\(socket.localAddress)", socketAddress: socket.localAddress,
+            stop: { await socket.close() }, serving: serving)
     }
 }
 
@@ -41,7 +42,9 @@ private struct DatagramEcho: Future {
     mutating func poll(_ context: inout Context) throws -> Poll<Void> {
         while true {
             if let datagram = pending {
-                let sent = try? datagram.bytes.withUnsafeBytes { try socket.pollSend(&context, $0, to: datagram.sender) }
+                let sent = try? datagram.bytes.withUnsafeBytes {
+                    try socket.pollSend(&context, $0, to: datagram.sender)
+                }
                 if case .pending = sent { return .pending }
                 pending = nil  // sent, or failed: UDP drops what it cannot send
             }

@@ -22,8 +22,10 @@ struct EchoServer: Sendable {
     private let stopListening: @Sendable () async -> Void
     private let serving: Task<Void, Never>
 
-    init(address: String, socketAddress: SocketAddress?, stop: @escaping @Sendable () async -> Void,
-         serving: Task<Void, Never>) {
+    init(
+        address: String, socketAddress: SocketAddress?, stop: @escaping @Sendable () async -> Void,
+        serving: Task<Void, Never>
+    ) {
         self.address = address
         self.socketAddress = socketAddress
         self.stopListening = stop

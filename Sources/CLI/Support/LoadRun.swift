@@ -9,8 +9,9 @@ protocol LoadDriver: Sendable {
     /// The row's name in the table, such as "TCP  async".
     var name: String { get }
     /// Runs one connection until `deadline`; records into `recorder`.
-    func runConnection(index: Int, size: Int, until deadline: ContinuousClock.Instant,
-                       recorder: LatencyRecorder) async throws
+    func runConnection(
+        index: Int, size: Int, until deadline: ContinuousClock.Instant,
+        recorder: LatencyRecorder) async throws
 }
 
 /// The message a connection sends as its `sequence`-th: every byte depends on the connection and
@@ -45,7 +46,8 @@ final class LatencyRecorder: @unchecked Sendable {
     /// Records one echoed message: its round trip since `start`, and whether it came back intact.
     func record(since start: ContinuousClock.Instant, sent: [UInt8], received: some Collection<UInt8>) {
         let elapsed = clock.now - start
-        samples.append(UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
+        samples.append(
+            UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
         counters.messages.add(1, ordering: .relaxed)
         counters.bytes.add(sent.count * 2, ordering: .relaxed)
         if !sent.elementsEqual(received) { counters.mismatches.add(1, ordering: .relaxed) }

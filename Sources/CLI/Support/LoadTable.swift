@@ -14,9 +14,11 @@ enum LoadTable {
         } else {
             check = "NO DATA"
         }
-        return [result.name, Format.count(result.connections), Format.count(result.messages),
-                Format.bytes(result.bytes), Format.count(Int(rate)), Format.latency(result.p50),
-                Format.latency(result.p99), check]
+        return [
+            result.name, Format.count(result.connections), Format.count(result.messages),
+            Format.bytes(result.bytes), Format.count(Int(rate)), Format.latency(result.p50),
+            Format.latency(result.p99), check,
+        ]
     }
 
     /// The rows, right-aligned under their headers (the name column left-aligned).

@@ -100,13 +100,15 @@ final class FileRequest: @unchecked Sendable {
     /// On the loop thread: starts the request; `self` stays retained through `data` until the callback.
     func start(loop: EventLoop, fd: Int32, offset: Int) {
         request.pointee.data = Unmanaged.passRetained(self).toOpaque()
-        var chunk = uv_buf_init(buffer.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
-                                UInt32(buffer.count - offset))
+        var chunk = uv_buf_init(
+            buffer.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
+            UInt32(buffer.count - offset))
         let callback: uv_fs_cb = { request in
             let file = Unmanaged<FileRequest>.fromOpaque(request!.pointee.data).takeRetainedValue()
             file.finish(Int(request!.pointee.result))
         }
-        let result = isRead
+        let result =
+            isRead
             ? uv_fs_read(loop.uvLoop, request, uv_file(fd), &chunk, 1, -1, callback)
             : uv_fs_write(loop.uvLoop, request, uv_file(fd), &chunk, 1, -1, callback)
         if result < 0 {

@@ -40,7 +40,8 @@ public final class PipeListener: Sendable {
     /// - Throws: `UVError.addressInUse` when `path` exists; `UVError.limitExceeded` for a backlog
     ///   under 1; `UVError.loopShutDown`.
     /// The corresponding libuv calls are `uv_pipe_bind` and `uv_listen`.
-    public static func bind(path: String, backlog: Int = 511, on loop: EventLoop = .shared) async throws -> PipeListener {
+    public static func bind(path: String, backlog: Int = 511, on loop: EventLoop = .shared) async throws -> PipeListener
+    {
         guard backlog >= 1, backlog <= Int(Int32.max) else {
             throw UVError.limitExceeded.with(context: "backlog \(backlog) must be 1 or more")
         }

@@ -1,5 +1,7 @@
 import Testing
+
 @testable import UVIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
