@@ -35,6 +35,8 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         var writeEnd: UVError?
         /// The write side was shut down on purpose (so a second shutdown is not an error).
         var writeShutDown = false
+        /// A shutdown that `pollShutdown` started and no poll has seen finish yet.
+        var pollShutdown: PollShutdown?
         var queuedWriteBytes = 0
         /// Waiting for `queuedWriteBytes` to fall below `writeWatermark` (poll-style writers).
         var writers = WaiterList()
