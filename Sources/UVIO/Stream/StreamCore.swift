@@ -54,8 +54,6 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     let writeWatermark: Int
     /// Requests handed to `uv_write` and not yet completed. Loop thread only.
     var pendingWrites = 0
-    /// The error pending operations get when the handle closes.
-    var closeReason = UVError.closed
     /// The callback façade's reading handler, while one is installed (`startReading(handler:)`).
     /// Loop thread only.
     var callbackReader: CallbackReader?
@@ -148,8 +146,4 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         // Writes queued in libuv complete through their callbacks (with UV_ECANCELED) during close.
     }
 
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
-    }
 }

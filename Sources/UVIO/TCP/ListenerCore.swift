@@ -127,8 +127,6 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
 
     // MARK: Closing
 
-    private var closeReason = UVError.closed
-
     override func willClose() {
         let (streams, waiters) = state.withLock { state in
             if state.end == nil { state.end = closeReason }
@@ -141,10 +139,5 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
         // Connections nobody took are closed, not leaked.
         for stream in streams { stream.core.close() }
         waiters.wake()
-    }
-
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
     }
 }
