@@ -112,14 +112,9 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
     func accept() async throws -> TCPStream {
         while true {
             if let stream = try tryTake() { return stream }
-            let id = state.withLock { $0.acceptors.reserveID() }
-            try await suspendAsWaiter(loop: loop, id: id, deadline: nil, register: { id, waiter in
-                state.withLock { state in
-                    if !state.accepted.isEmpty || state.end != nil { return false }
-                    state.acceptors.add(waiter, id: id)
-                    return true
-                }
-            }, remove: { [self] id in state.withLock { $0.acceptors.remove(id) } })
+            try await suspendAsWaiter(on: state, \.acceptors, loop: loop) { state in
+                !state.accepted.isEmpty || state.end != nil
+            }
         }
     }
 

@@ -179,14 +179,9 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     func receive() async throws -> Datagram {
         while true {
             if let datagram = try tryReceive() { return datagram }
-            let id = state.withLock { $0.receivers.reserveID() }
-            try await suspendAsWaiter(loop: loop, id: id, deadline: nil, register: { id, waiter in
-                state.withLock { state in
-                    if !state.queue.isEmpty || state.receiveError != nil || state.end != nil { return false }
-                    state.receivers.add(waiter, id: id)
-                    return true
-                }
-            }, remove: { [self] id in state.withLock { $0.receivers.remove(id) } })
+            try await suspendAsWaiter(on: state, \.receivers, loop: loop) { state in
+                !state.queue.isEmpty || state.receiveError != nil || state.end != nil
+            }
         }
     }
 
