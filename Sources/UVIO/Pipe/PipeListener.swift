@@ -95,13 +95,7 @@ public final class PipeListener: Sendable {
     /// accepts end with `UVError.closed`. Closing twice is not an error.
     /// The corresponding libuv call is `uv_close`.
     public func close() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            do {
-                try core.onLoop { [core] in core.close { continuation.resume() } }
-            } catch {
-                continuation.resume()
-            }
-        }
+        await core.close()
     }
 }
 

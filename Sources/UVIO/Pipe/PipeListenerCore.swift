@@ -21,7 +21,6 @@ final class PipeListenerCore: HandleCore, @unchecked Sendable {
     let queueLimit: Int
     /// libuv announced a connection that we have not `uv_accept`ed because the queue was full.
     private var kernelHasPending = false
-    private var closeReason = UVError.closed
 
     init(loop: EventLoop, queueLimit: Int) {
         self.queueLimit = queueLimit
@@ -91,32 +90,23 @@ final class PipeListenerCore: HandleCore, @unchecked Sendable {
     func accept() async throws -> PipeStream {
         while true {
             if let stream = try tryTake() { return stream }
-            let id = state.withLock { $0.acceptors.reserveID() }
-            try await suspendAsWaiter(
-                loop: loop, id: id, deadline: nil,
-                register: { id, waiter in
-                    state.withLock { state in
-                        if !state.accepted.isEmpty || state.end != nil { return false }
-                        state.acceptors.add(waiter, id: id)
-                        return true
-                    }
-                }, remove: { [self] id in state.withLock { $0.acceptors.remove(id) } })
+            try await suspendAsWaiter(on: state, \.acceptors, loop: loop) { state in
+                !state.accepted.isEmpty || state.end != nil
+            }
         }
     }
 
     override func willClose() {
         let (streams, waiters) = state.withLock { state in
             if state.end == nil { state.end = closeReason }
-            defer { state.accepted.removeAll() }
-            return (Array(state.accepted), state.acceptors.takeAll())
+            // Swapped out rather than copied, as ListenerCore does (an empty Deque's copy writes
+            // shared storage that ThreadSanitizer reports across loops).
+            var streams = Deque<PipeStream>()
+            swap(&streams, &state.accepted)
+            return (streams, state.acceptors.takeAll())
         }
         // Streams nobody took are closed, not leaked.
         for stream in streams { stream.core.close() }
         waiters.wake()
-    }
-
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
     }
 }
