@@ -10,7 +10,9 @@ struct CatCommand: AsyncParsableCommand {
             When standard input ends, the write side of the connection is shut down and the \
             command keeps printing what the peer sends until the peer closes. With --listen it \
             accepts one connection instead of connecting (and prints `listening on ...` on \
-            standard error). Standard input and output may be pipes, files or a terminal.
+            standard error). Standard input and output may be pipes, files or a terminal. Once \
+            the peer has ended, input from a terminal is dropped, while a pipe or a file is still \
+            sent to the end (the peer may only have half-closed), unless the peer has gone.
 
             With --udp each chunk of standard input is one datagram and each datagram received is \
             printed; since UDP has no end of stream, the command ends once standard input has \

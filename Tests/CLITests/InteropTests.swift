@@ -205,6 +205,21 @@ struct InteropTests {
         #expect(checksum(echoed) == checksum(source))
     }
 
+    /// The same with standard input and output as pipes (`uv_pipe_open`) instead of files.
+    @Test func catRoundTripsThroughPipesOnBothSides() throws {
+        let socat = try require(socat, "socat")
+        let source = try randomFile(4 << 20, name: "4MiB")
+        let echoed = temporaryPath("piped")
+        defer { removeFiles(source, echoed) }
+        let server = try Subprocess(socat, ["-d", "-d", "-t", "30", "TCP-LISTEN:0,bind=127.0.0.1", "PIPE"])
+        let port = try socatPort(server)
+        let pipeline = #"cat "$1" | "$2" cat 127.0.0.1 "$3" | cat > "$4""#
+        let shell = try Subprocess("/bin/sh", ["-c", pipeline, "sh", source, uvioPath, port, echoed])
+        #expect(shell.wait() == 0, "\(shell.stderr)")
+        #expect(server.wait() == 0, "\(server.stderr)")
+        #expect(checksum(echoed) == checksum(source))
+    }
+
     /// `uvio cat --listen` accepts one connection from socat, over TCP and a Unix socket.
     @Test(arguments: [false, true])
     func catListenAcceptsSocat(unix: Bool) throws {
