@@ -102,6 +102,23 @@ struct PipeStreamTests {
         }
     }
 
+    /// A listener dropped without `close()` closes its handle, which removes the socket file; a
+    /// dropped client closes too, so the server reads end of stream.
+    @Test func droppedValuesCloseTheirHandles() async throws {
+        try await withLoop { loop in
+            let path = temporarySocketPath("dropped")
+            var listener: PipeListener? = try await PipeListener.bind(path: path, on: loop)
+            var client: PipeStream? = try await PipeStream.connect(path: path, on: loop)
+            let server = try await listener!.accept()
+            try await client!.writeAll("bye")
+            client = nil
+            #expect(try await server.readToEnd() == Array("bye".utf8))
+            await server.close()
+            listener = nil
+            #expect(try await eventually(on: loop) { !fileExists(path) })
+        }
+    }
+
     @Test func closingTheListenerEndsPendingAccepts() async throws {
         try await withLoop { loop in
             let listener = try await PipeListener.bind(path: temporarySocketPath("close"), on: loop)
