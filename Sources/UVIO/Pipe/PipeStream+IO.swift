@@ -14,6 +14,20 @@ extension PipeStream: AsyncBufferedByteReader, AsyncByteWriter {
         try await core.consumeBuffered(deadline: nil, body)
     }
 
+    /// Reads up to `maxBytes` bytes; returns an empty array at end of stream.
+    ///
+    /// ## Cancellation
+    /// A cancelled read consumes nothing.
+    /// - Throws: `UVError.limitExceeded` when `maxBytes` is negative; see `consumeBuffered`.
+    public func read(maxBytes: Int) async throws -> [UInt8] {
+        guard maxBytes >= 0 else { throw UVError.limitExceeded.with(context: "maxBytes \(maxBytes) is negative") }
+        guard maxBytes > 0 else { return [] }
+        return try await consumeBuffered { available in
+            let count = min(available.count, maxBytes)
+            return (count, [UInt8](available.prefix(count)))
+        }
+    }
+
     /// Writes all of `bytes` and returns their count once libuv has written them.
     /// The corresponding libuv calls are `uv_try_write` and `uv_write`.
     ///
