@@ -86,7 +86,8 @@ func runLoad(_ driver: some LoadDriver, connections: Int, size: Int, duration: D
         while !Task.isCancelled {
             let elapsed = (clock.now - start).seconds
             let messages = Format.count(counters.messages.load(ordering: .relaxed))
-            Console.progress("  " + driver.name + String(format: "  %4.1f s  ", elapsed) + messages + " messages")
+            let name = driver.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+            Console.progress("  " + name + String(format: "  %4.1f s  ", elapsed) + messages + " messages")
             try? await Task.sleep(for: .milliseconds(100))
         }
     }
