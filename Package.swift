@@ -36,6 +36,11 @@ let package = Package(
             name: "UVIOTests",
             dependencies: ["UVIO", "CLibUV"]
         ),
+        // Runs the built `uvio` binary (found next to the test bundle) against socat and Python.
+        .testTarget(
+            name: "CLITests",
+            path: "Tests/CLITests"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,11 +12,11 @@ final class CallbackAcceptor: @unchecked Sendable {
         self.handler = handler
     }
 
-    private var isInstalled: Bool { callbackAcceptors.withValue(for: core) { $0 === self } }
+    private var isInstalled: Bool { core.callbackAcceptor === self }
 
     /// Installs the acceptor in place of any other and hands over waiting connections.
     func install() {
-        callbackAcceptors.withValue(for: core) { $0 = self }
+        core.callbackAcceptor = self
         drain()
     }
 
@@ -44,19 +44,13 @@ final class CallbackAcceptor: @unchecked Sendable {
 
     /// Stops handing over connections; later ones wait for `accept()`.
     func uninstall() {
-        let removed = callbackAcceptors.withValue(for: core) { current -> Bool in
-            guard current === self else { return false }
-            current = nil
-            return true
-        }
-        if removed { _ = core.state.withLock { $0.acceptors.remove(Self.waiterID) } }
+        guard core.callbackAcceptor === self else { return }
+        core.callbackAcceptor = nil
+        _ = core.state.withLock { $0.acceptors.remove(Self.waiterID) }
     }
 
     /// Stops the installed acceptor of `core`, if any.
     static func uninstall(from core: ListenerCore) {
-        callbackAcceptors.withValue(for: core) { $0 }?.uninstall()
+        core.callbackAcceptor?.uninstall()
     }
 }
-
-/// The installed acceptor per listener core (a core has no stored property for it).
-private let callbackAcceptors = Attachments<CallbackAcceptor>()

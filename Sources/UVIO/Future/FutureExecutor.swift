@@ -60,7 +60,7 @@ public enum FutureExecutor {
 
 /// The scheduling half of a spawned future's task, apart from the future's type so that the
 /// closures that schedule it capture no generic type.
-class ScheduledTask: @unchecked Sendable {
+class ScheduledTask: LoopRunnable, @unchecked Sendable {
     // Safe: `scheduled` is atomic; `loop` is immutable; subclasses touch their state on the loop.
     let loop: EventLoop
     /// A poll is queued and has not started: further wakes need not queue another.
@@ -74,10 +74,11 @@ class ScheduledTask: @unchecked Sendable {
     final func schedule() {
         guard !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // From the loop thread this is the local queue: no lock, no uv_async_send.
-        if !loop.enqueue(.closure { [self] in runScheduled() }) { loopClosed() }
+        // Queued as itself, so a wake allocates nothing.
+        if !loop.enqueue(.runnable(self)) { loopClosed() }
     }
 
-    private func runScheduled() {
+    final func runOnLoop() {
         // Cleared before polling, so that a wake during the poll queues the next one.
         scheduled.store(false, ordering: .releasing)
         run()

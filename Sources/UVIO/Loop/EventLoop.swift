@@ -198,6 +198,7 @@ public final class EventLoop: @unchecked Sendable {
     private func run(_ job: Job) {
         switch job {
         case .closure(let work): work()
+        case .runnable(let runnable): runnable.runOnLoop()
         case .task(let task): task.runSynchronously(
             isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
         }

@@ -1,5 +1,14 @@
-/// One unit of work for an event loop: a closure, or a Swift concurrency job from the executor.
+/// One unit of work for an event loop: a closure, a Swift concurrency job from the executor, or
+/// an object that knows how to run itself (which, unlike a closure, costs no allocation to queue).
 enum Job {
     case closure(@Sendable () -> Void)
     case task(UnownedJob)
+    case runnable(any LoopRunnable)
+}
+
+/// An object queued on a loop as itself, so that queuing it allocates nothing: the poll-style
+/// task does this on every wake.
+protocol LoopRunnable: AnyObject, Sendable {
+    /// Runs on the loop thread.
+    func runOnLoop()
 }

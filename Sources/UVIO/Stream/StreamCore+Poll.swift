@@ -99,20 +99,19 @@ extension StreamCore {
             case done(UVError?)
         }
         let waker = context.waker
-        let step = pollShutdowns.withValue(for: self) { record -> Step in
-            if let current = record {
+        let step = state.withLock { state -> Step in
+            if let current = state.pollShutdown {
                 guard let result = current.result else {
                     current.waker = waker
                     return .pending
                 }
-                record = nil
+                state.pollShutdown = nil
                 return .done(result)
             }
-            let (shutDown, end, closed) = state.withLock { ($0.writeShutDown, $0.writeEnd, $0.isClosed) }
-            if closed { return .done(end) }
-            if shutDown { return .done(nil) }
+            if state.isClosed { return .done(state.writeEnd) }
+            if state.writeShutDown { return .done(nil) }
             let started = PollShutdown(waker: waker)
-            record = started
+            state.pollShutdown = started
             return .start(started)
         }
         switch step {
@@ -125,12 +124,12 @@ extension StreamCore {
             do {
                 try onLoop { [self] in
                     shutdownWrite { error in
-                        let waker = pollShutdowns.withValue(for: self) { _ in record.finish(error) }
+                        let waker = self.state.withLock { _ in record.finish(error) }
                         waker?.wake()
                     }
                 }
             } catch {
-                pollShutdowns.withValue(for: self) { $0 = nil }
+                state.withLock { $0.pollShutdown = nil }
                 throw error
             }
             // On the loop thread a shutdown that fails at once has completed already.
@@ -139,9 +138,9 @@ extension StreamCore {
     }
 }
 
-/// A shutdown started by `pollShutdown`, until a poll has seen its result. Guarded by the lock of
-/// `pollShutdowns`.
-private final class PollShutdown: @unchecked Sendable {
+/// A shutdown started by `pollShutdown`, until a poll has seen its result.
+final class PollShutdown: @unchecked Sendable {
+    // Safe: read and written only under the stream core's `state` lock.
     /// nil while running; then the error, or `.some(nil)` for success.
     var result: UVError??
     var waker: Waker?
@@ -155,9 +154,6 @@ private final class PollShutdown: @unchecked Sendable {
         return waker
     }
 }
-
-/// The shutdowns started by `pollShutdown`, per stream core.
-private let pollShutdowns = Attachments<PollShutdown>()
 
 extension WaiterList {
     /// Stores a poll-style waker, replacing an earlier registration of the same waker rather

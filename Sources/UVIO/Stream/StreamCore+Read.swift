@@ -64,14 +64,9 @@ extension StreamCore {
     /// Suspends until bytes are buffered or reading has ended.
     /// - Throws: `CancellationError`; `UVError.timedOut` once `deadline` passes.
     func waitUntilReadable(deadline: UInt64?) async throws {
-        let id = state.withLock { $0.readers.reserveID() }
-        try await suspendAsWaiter(loop: loop, id: id, deadline: deadline, register: { id, waiter in
-            state.withLock { state in
-                if !state.buffer.isEmpty || state.readEnd != nil { return false }
-                state.readers.add(waiter, id: id)
-                return true
-            }
-        }, remove: { [self] id in state.withLock { $0.readers.remove(id) } })
+        try await suspendAsWaiter(on: state, \.readers, loop: loop, deadline: deadline) { state in
+            !state.buffer.isEmpty || state.readEnd != nil
+        }
     }
 
     /// Blocks the calling thread until bytes are buffered or reading has ended.

@@ -35,6 +35,8 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         var writeEnd: UVError?
         /// The write side was shut down on purpose (so a second shutdown is not an error).
         var writeShutDown = false
+        /// A shutdown that `pollShutdown` started and no poll has seen finish yet.
+        var pollShutdown: PollShutdown?
         var queuedWriteBytes = 0
         /// Waiting for `queuedWriteBytes` to fall below `writeWatermark` (poll-style writers).
         var writers = WaiterList()
@@ -52,8 +54,6 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     let writeWatermark: Int
     /// Requests handed to `uv_write` and not yet completed. Loop thread only.
     var pendingWrites = 0
-    /// The error pending operations get when the handle closes.
-    var closeReason = UVError.closed
     /// The callback façade's reading handler, while one is installed (`startReading(handler:)`).
     /// Loop thread only.
     var callbackReader: CallbackReader?
@@ -146,8 +146,4 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         // Writes queued in libuv complete through their callbacks (with UV_ECANCELED) during close.
     }
 
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
-    }
 }

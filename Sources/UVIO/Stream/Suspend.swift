@@ -1,41 +1,46 @@
-/// Suspends the current task as a waiter on some list, until it is woken, cancelled or times out.
+/// Suspends the current task as a waiter on the list at `list` inside `state`, until it is woken,
+/// cancelled or times out; returns at once when `isReady` already holds.
 ///
-/// - `register` runs under the owner's lock: it returns false when the condition already holds
-///   (so the task does not wait), else adds the waiter with the given id.
-/// - `remove` takes the waiter out again; whoever removes it wakes it, so it is resumed once.
+/// Whoever removes the waiter from the list (under the lock) wakes it, so it is resumed exactly
+/// once. Nothing is allocated per wait unless a deadline is given.
 ///
 /// - Throws: `CancellationError` when the task is cancelled; `UVError.timedOut` once
 ///   `deadline` (in `uv_hrtime` nanoseconds) passes; whatever error the waker passes.
-func suspendAsWaiter(
+func suspendAsWaiter<State>(
+    on state: LockedValue<State>,
+    _ list: WritableKeyPath<State, WaiterList> & Sendable,
     loop: EventLoop,
-    id: UInt64,
-    deadline: UInt64?,
-    register: (UInt64, Waiter) -> Bool,
-    remove: @escaping @Sendable (UInt64) -> Waiter?
+    deadline: UInt64? = nil,
+    until isReady: (State) -> Bool
 ) async throws {
+    let id = state.withLock { $0[keyPath: list].reserveID() }
     var timeout: Scheduled?
     defer { timeout?.cancel() }
     try await withTaskCancellationHandler {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            // Checked under the owner's lock by `register`'s caller order: a cancellation handler
-            // that ran earlier found nothing to remove, so the flag must be seen here.
-            if Task.isCancelled { return continuation.resume(throwing: CancellationError()) }
-            guard register(id, .continuation(continuation)) else { return continuation.resume() }
-            if Task.isCancelled {
-                // Cancelled between the check and the registration: the handler may have missed us.
-                remove(id)?.wake(CancellationError())
-                return
+            // A cancellation handler that ran before the registration found nothing to remove, so
+            // the flag is checked again under the same lock as the registration.
+            let registered = state.withLock { value -> Bool? in
+                if isReady(value) { return false }
+                if Task.isCancelled { return nil }
+                value[keyPath: list].add(.continuation(continuation), id: id)
+                return true
+            }
+            switch registered {
+            case false?: return continuation.resume()
+            case nil: return continuation.resume(throwing: CancellationError())
+            case true?: break
             }
             guard let deadline else { return }
-            let entry = TimerEntry(.closure { remove(id)?.wake(UVError.timedOut) })
+            let entry = TimerEntry(.closure { state.withLock { $0[keyPath: list].remove(id) }?.wake(UVError.timedOut) })
             do {
                 try loop.add(entry, deadline: deadline)
                 timeout = Scheduled(entry: entry)
             } catch {
-                remove(id)?.wake(error)
+                state.withLock { $0[keyPath: list].remove(id) }?.wake(error)
             }
         }
     } onCancel: {
-        remove(id)?.wake(CancellationError())
+        state.withLock { $0[keyPath: list].remove(id) }?.wake(CancellationError())
     }
 }

@@ -11,7 +11,8 @@ import DequeModule
 /// libuv runs on the loop thread; `state` is behind a mutex so acceptors on any thread can take
 /// connections without a hop.
 final class ListenerCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a LockedValue; `kernelHasPending` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `kernelHasPending`, `callbackAcceptor` and the handle are
+    // loop-thread only.
 
     struct State {
         var accepted = Deque<TCPStream>()
@@ -26,6 +27,8 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
     let queueLimit: Int
     /// libuv announced a connection that we have not `uv_accept`ed because the queue was full.
     private var kernelHasPending = false
+    /// The callback façade's acceptor, while one is installed. Loop thread only.
+    var callbackAcceptor: CallbackAcceptor?
 
     init(loop: EventLoop, queueLimit: Int) {
         self.queueLimit = queueLimit
@@ -109,22 +112,15 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
     func accept() async throws -> TCPStream {
         while true {
             if let stream = try tryTake() { return stream }
-            let id = state.withLock { $0.acceptors.reserveID() }
-            try await suspendAsWaiter(loop: loop, id: id, deadline: nil, register: { id, waiter in
-                state.withLock { state in
-                    if !state.accepted.isEmpty || state.end != nil { return false }
-                    state.acceptors.add(waiter, id: id)
-                    return true
-                }
-            }, remove: { [self] id in state.withLock { $0.acceptors.remove(id) } })
+            try await suspendAsWaiter(on: state, \.acceptors, loop: loop) { state in
+                !state.accepted.isEmpty || state.end != nil
+            }
         }
     }
 
     var transientErrorCount: Int { state.withLock { $0.transientErrors } }
 
     // MARK: Closing
-
-    private var closeReason = UVError.closed
 
     override func willClose() {
         let (streams, waiters) = state.withLock { state in
@@ -138,10 +134,5 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
         // Connections nobody took are closed, not leaked.
         for stream in streams { stream.core.close() }
         waiters.wake()
-    }
-
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
     }
 }

@@ -152,16 +152,9 @@ extension UDPCore {
                 return Self.admit(cost, &state, limit: configuration.sendQueueLimit)
             }
             if admitted { return }
-            let id = state.withLock { $0.senders.reserveID() }
-            try await suspendAsWaiter(loop: loop, id: id, deadline: nil, register: { id, waiter in
-                state.withLock { state in
-                    if state.end != nil || state.queuedSendBytes + cost <= configuration.sendQueueLimit {
-                        return false
-                    }
-                    state.senders.add(waiter, id: id)
-                    return true
-                }
-            }, remove: { [self] id in state.withLock { $0.senders.remove(id) } })
+            try await suspendAsWaiter(on: state, \.senders, loop: loop) { state in
+                state.end != nil || state.queuedSendBytes + cost <= configuration.sendQueueLimit
+            }
         }
     }
 
