@@ -22,29 +22,23 @@ let benchmarks: @Sendable () -> Void = {
     // 64-byte round trips over loopback, both ends in one façade on the loop thread: a client
     // and the side-by-side echo server in one process (TCPRoundTrips.swift, UDPRoundTrips.swift).
     // Allocations count both ends.
-    roundTrip("TCP/echo round trip 64 B (async, tasks on the loop)", setup: { try await startTCPPair(.async) },
-              teardown: stopTCPPair) { count in
+    roundTrip("TCP/echo round trip 64 B (async, tasks on the loop)", tcp: .async) { count in
         await asyncRoundTrips(tcpPair.withLock { $0!.client }, count)
     }
-    roundTrip("TCP/echo round trip 64 B (callbacks)", setup: { try await startTCPPair(.callback) },
-              teardown: stopTCPPair) { count in
+    roundTrip("TCP/echo round trip 64 B (callbacks)", tcp: .callback) { count in
         await tcpPair.withLock { $0!.callbackClient! }.roundTrips(count)
     }
-    roundTrip("TCP/echo round trip 64 B (poll)", setup: { try await startTCPPair(.poll) },
-              teardown: stopTCPPair) { count in
+    roundTrip("TCP/echo round trip 64 B (poll)", tcp: .poll) { count in
         let client = tcpPair.withLock { $0!.client }
         try! await FutureExecutor.spawn(TCPPingPong(stream: client, remaining: count), on: loop).value
     }
-    roundTrip("UDP/echo round trip 64 B (async, tasks on the loop)", setup: { try await startUDPPair(.async) },
-              teardown: stopUDPPair) { count in
+    roundTrip("UDP/echo round trip 64 B (async, tasks on the loop)", udp: .async) { count in
         await asyncRoundTrips(udp: udpPair.withLock { $0!.client }, count)
     }
-    roundTrip("UDP/echo round trip 64 B (callbacks)", setup: { try await startUDPPair(.callback) },
-              teardown: stopUDPPair) { count in
+    roundTrip("UDP/echo round trip 64 B (callbacks)", udp: .callback) { count in
         await udpPair.withLock { $0!.callbackClient! }.roundTrips(count)
     }
-    roundTrip("UDP/echo round trip 64 B (poll)", setup: { try await startUDPPair(.poll) },
-              teardown: stopUDPPair) { count in
+    roundTrip("UDP/echo round trip 64 B (poll)", udp: .poll) { count in
         let client = udpPair.withLock { $0!.client }
         try! await FutureExecutor.spawn(UDPPingPong(socket: client, remaining: count), on: loop).value
     }
@@ -108,19 +102,24 @@ final class MemoryReader: AsyncBufferedByteReader {
     }
 }
 
-/// Declares a round-trip benchmark: `body` runs the iteration's round trips, after `setup` has
-/// made the connection (outside the measurement) and before `teardown` closes it.
-func roundTrip(
-    _ name: String,
-    setup: @escaping @Sendable () async throws -> Void,
-    teardown: @escaping @Sendable () async -> Void,
-    _ body: @escaping @Sendable (Int) async -> Void
-) {
+/// Declares a TCP round-trip benchmark: `body` runs the iteration's round trips over a pair made
+/// in `style` in the benchmark's setup (outside the measurement) and closed in its teardown.
+func roundTrip(_ name: String, tcp style: Style, _ body: @escaping @Sendable (Int) async -> Void) {
     Benchmark(
         name,
         closure: { benchmark in await body(benchmark.scaledIterations.count) },
-        setup: setup,
-        teardown: { await teardown() }
+        setup: { try await startTCPPair(style) },
+        teardown: { await stopTCPPair() }
+    )
+}
+
+/// Declares a UDP round-trip benchmark; see `roundTrip(_:tcp:_:)`.
+func roundTrip(_ name: String, udp style: Style, _ body: @escaping @Sendable (Int) async -> Void) {
+    Benchmark(
+        name,
+        closure: { benchmark in await body(benchmark.scaledIterations.count) },
+        setup: { try await startUDPPair(style) },
+        teardown: { await stopUDPPair() }
     )
 }
 

@@ -101,7 +101,12 @@ final class TCPCallbackClient: @unchecked Sendable {
             guard received == 64 else { return }
             received = 0
             remaining -= 1
-            if remaining > 0 { send() } else { done?.resume(); done = nil }
+            if remaining > 0 {
+                send()
+            } else {
+                done?.resume()
+                done = nil
+            }
         }
     }
 

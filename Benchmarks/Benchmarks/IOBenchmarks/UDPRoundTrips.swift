@@ -84,7 +84,12 @@ final class UDPCallbackClient: @unchecked Sendable {
 
     func received() {
         remaining -= 1
-        if remaining > 0 { send() } else { done?.resume(); done = nil }
+        if remaining > 0 {
+            send()
+        } else {
+            done?.resume()
+            done = nil
+        }
     }
 }
 

@@ -19,15 +19,19 @@ struct Server: Sendable {
 let allServers = [
     Server(name: "c-libuv", binary: "CEchoServer", arguments: [], tcp: true, udp: true),
     Server(name: "nio-handler", binary: "NIOEchoServer", arguments: ["--style", "handler"], tcp: true, udp: true),
-    Server(name: "nio-async-channel", binary: "NIOEchoServer", arguments: ["--style", "async-channel"], tcp: true,
-           udp: false),
-    Server(name: "uvio-async-loop", binary: "UVIOEchoServer", arguments: ["--style", "async-loop"], tcp: true,
-           udp: true),
-    Server(name: "uvio-async-global", binary: "UVIOEchoServer", arguments: ["--style", "async-global"], tcp: true,
-           udp: true),
+    Server(
+        name: "nio-async-channel", binary: "NIOEchoServer", arguments: ["--style", "async-channel"], tcp: true,
+        udp: false),
+    Server(
+        name: "uvio-async-loop", binary: "UVIOEchoServer", arguments: ["--style", "async-loop"], tcp: true,
+        udp: true),
+    Server(
+        name: "uvio-async-global", binary: "UVIOEchoServer", arguments: ["--style", "async-global"], tcp: true,
+        udp: true),
     Server(name: "uvio-poll", binary: "UVIOEchoServer", arguments: ["--style", "poll"], tcp: true, udp: true),
-    Server(name: "uvio-callback", binary: "UVIOEchoServer", arguments: ["--style", "callback"], tcp: true,
-           udp: true),
+    Server(
+        name: "uvio-callback", binary: "UVIOEchoServer", arguments: ["--style", "callback"], tcp: true,
+        udp: true),
 ]
 
 /// One measurement: a load generator mode, its arguments, the cores, and what to report.

@@ -124,10 +124,18 @@ func format(_ value: Double) -> String {
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let workloads = options.workloads.map { name in
-    allWorkloads.first { $0.name == name } ?? { log("unknown workload \(name)"); Options.usage() }()
+    allWorkloads.first { $0.name == name }
+        ?? {
+            log("unknown workload \(name)")
+            Options.usage()
+        }()
 }
 let servers = options.servers.map { name in
-    allServers.first { $0.name == name } ?? { log("unknown server \(name)"); Options.usage() }()
+    allServers.first { $0.name == name }
+        ?? {
+            log("unknown server \(name)")
+            Options.usage()
+        }()
 }
 guard let reference = servers.first(where: { $0.name == "c-libuv" }) else {
     log("the C reference (c-libuv) must be among the servers")
@@ -161,7 +169,8 @@ for workload in workloads {
 let dateFormatter = DateFormatter()
 dateFormatter.dateFormat = "yyyy-MM-dd HH:mm"
 dateFormatter.timeZone = TimeZone(identifier: "UTC")
-print("""
+print(
+    """
     Side-by-side run of \(dateFormatter.string(from: started)) UTC on \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores: \
     \(options.repetitions) repetitions, \(format(options.seconds)) s per ping-pong, \
     \(options.streamBytes >> 20) MiB streamed, \(options.idleConnections) idle connections.
