@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The machinery of the blocking façade: run work on the loop, block the calling thread until it
 /// finishes.
@@ -60,7 +59,7 @@ enum Blocking {
 extension Blocking {
     /// A result that one thread (usually the loop) delivers and another blocks for.
     final class Completion<R: Sendable>: Sendable {
-        private let result = Mutex<Result<R, any Error>?>(nil)
+        private let result = LockedValue<Result<R, any Error>?>(nil)
         private let signal = ThreadSignal()
 
         /// Delivers the result; only the first delivery counts.

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A TCP connection for code that does not use async/await: every call blocks the calling thread
 /// until it is done. The `TcpClient` of seed 003.
@@ -43,7 +42,7 @@ public final class TCPClient: Sendable {
         var carry: [UInt8] = []
     }
 
-    let state = Mutex(State())
+    let state = LockedValue(State())
 
     /// The local end of the connection. Seed: `local_addr`. The corresponding libuv call is
     /// `uv_tcp_getsockname`.

@@ -14,7 +14,7 @@ internal import CLibUV
 /// libuv is called only on the loop thread. `state` is behind a mutex so that readers on any
 /// thread can take bytes without a hop; everything else is loop-thread only.
 final class StreamCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a Mutex; `pendingWrites` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `pendingWrites` and the handle are loop-thread only.
 
     /// Why no more bytes will arrive once the buffer is drained.
     enum ReadEnd {

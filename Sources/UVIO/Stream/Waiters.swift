@@ -10,7 +10,8 @@ enum Waiter: @unchecked Sendable {
     case signal(ThreadSignal)
     /// A poll-style future's waker: woken, its task polls again (errors are seen on that poll).
     case waker(Waker)
-    case callback(@Sendable (UVError?) -> Void)
+    /// A closure told how the wait ended: nil when woken, else the error (timeout, cancellation).
+    case callback(@Sendable ((any Error)?) -> Void)
 
     /// Wakes the waiter; `error` ends its wait with that error (timeout, cancellation).
     func wake(_ error: (any Error)? = nil) {
@@ -22,7 +23,7 @@ enum Waiter: @unchecked Sendable {
         case .waker(let waker):
             waker.wake()
         case .callback(let callback):
-            callback(error as? UVError)
+            callback(error)
         }
     }
 }

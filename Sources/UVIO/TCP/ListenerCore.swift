@@ -11,7 +11,7 @@ import DequeModule
 /// libuv runs on the loop thread; `state` is behind a mutex so acceptors on any thread can take
 /// connections without a hop.
 final class ListenerCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a Mutex; `kernelHasPending` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `kernelHasPending` and the handle are loop-thread only.
 
     struct State {
         var accepted = Deque<TCPStream>()

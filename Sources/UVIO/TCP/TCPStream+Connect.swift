@@ -96,6 +96,8 @@ private final class ConnectAttempt: Sendable {
         var continuation: UnsafeContinuation<TCPStream, any Error>?
         /// Why the attempt was abandoned, if it was.
         var abandoned: (any Error)?
+        /// The caller has its answer; abandoning now changes nothing.
+        var finished = false
     }
 
     let loop: EventLoop
@@ -156,7 +158,10 @@ private final class ConnectAttempt: Sendable {
     /// one lock decides the race with `abandon` once.
     private func connected(status: Int32) {
         let (core, continuation, abandoned) = state.withLock { state in
-            defer { state.continuation = nil }
+            defer {
+                state.continuation = nil
+                state.finished = true
+            }
             return (state.core!, state.continuation, state.abandoned)
         }
         let result: Result<TCPStream, any Error>
@@ -172,9 +177,11 @@ private final class ConnectAttempt: Sendable {
     }
 
     /// From any thread: give up with `reason`; closing the handle makes libuv finish the request.
+    /// It may come before the attempt has even started (a short timeout on a busy machine): then
+    /// `start` sees the reason and gives up at once.
     private func abandon(_ reason: any Error) {
         let core = state.withLock { state -> StreamCore? in
-            guard state.continuation != nil, state.abandoned == nil else { return nil }
+            guard !state.finished, state.abandoned == nil else { return nil }
             state.abandoned = reason
             return state.core
         }
@@ -184,7 +191,10 @@ private final class ConnectAttempt: Sendable {
 
     private func finish(_ result: Result<TCPStream, any Error>) {
         let continuation = state.withLock { state in
-            defer { state.continuation = nil }
+            defer {
+                state.continuation = nil
+                state.finished = true
+            }
             return state.continuation
         }
         continuation?.resume(with: result)

@@ -62,8 +62,13 @@ public final class TCPStream: Sendable {
     var readDeadline: UInt64? { readTimeout.map { EventLoop.deadline(after: $0) } }
     var writeDeadline: UInt64? { writeTimeout.map { EventLoop.deadline(after: $0) } }
 
-    /// Closes the connection after the bytes already written; pending reads and writes end with
-    /// `UVError.closed`. Closing twice is not an error. The corresponding libuv call is `uv_close`.
+    /// Closes the connection at once; pending reads and writes end with `UVError.closed`.
+    ///
+    /// Every `write` that returned has handed its bytes to the kernel, which still delivers them.
+    /// Bytes of writes still queued (a cancelled or timed-out write, a callback or poll-style
+    /// write not yet completed) are dropped: call `shutdown(.write)` first to send them and end
+    /// the stream in order. Closing twice is not an error. The corresponding libuv call is
+    /// `uv_close`.
     public func close() async {
         await core.close()
     }

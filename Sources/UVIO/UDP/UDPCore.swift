@@ -1,0 +1,289 @@
+internal import CLibUV
+import DequeModule
+
+/// The state machine of one UDP handle (`uv_udp_t`), shared by every façade: async methods, poll
+/// functions, futures and callbacks.
+///
+/// - Receive side: receiving starts when the socket is created. libuv reads each datagram into
+///   the loop's read buffer (or, with batched receive, into a per-socket buffer that
+///   `recvmmsg` fills with several); the core copies it into a bounded queue and wakes receivers.
+///   When the queue is full the datagram is dropped and counted: UDP has no flow control, so the
+///   choice is between dropping here and letting the kernel drop unseen, and here it is counted.
+/// - Send side: a send is admitted against `sendQueueLimit` queued bytes, tried with
+///   `uv_udp_try_send`, and queued with `uv_udp_send` (on a copy) only when the socket would block.
+/// - End state: closed (or the loop shut down); every wait ends with that error.
+///
+/// ## Threading
+/// libuv is called only on the loop thread. `state` is behind a mutex so that receivers on any
+/// thread take datagrams without a hop; `batchBuffer` and the handle are loop-thread only.
+final class UDPCore: HandleCore, @unchecked Sendable {
+    // Safe: `state` is a LockedValue; `batchBuffer`, `closeReason` and the handle are loop-thread only.
+
+    struct State {
+        /// Received datagrams nobody has taken yet, oldest first; at most `queueLimit`.
+        var queue = Deque<Datagram>()
+        /// Async receivers waiting for a datagram.
+        var receivers = WaiterList()
+        /// The waker of the last `pollReceive` that returned pending (one per socket, as Tokio).
+        var pollReceiver: Waker?
+        /// The callback façade's handler: while set, datagrams go to it instead of the queue.
+        var handler: (@Sendable (Result<Datagram, UVError>) -> Void)?
+        /// An error libuv reported while receiving (such as `ECONNREFUSED` on a connected socket
+        /// after an ICMP port-unreachable); the next receive throws it once, then receiving goes on.
+        var receiveError: UVError?
+        /// Why the socket ended (closed, loop shut down): every operation fails with it.
+        var end: UVError?
+        /// Datagrams taken from the kernel, including those dropped.
+        var received = 0
+        /// Datagrams dropped because the queue was full.
+        var dropped = 0
+        /// Bytes (at least 1 per datagram) admitted for sending and not yet sent.
+        var queuedSendBytes = 0
+        /// Async senders waiting for room under `sendQueueLimit`.
+        var senders = WaiterList()
+        /// The waker of the last `pollSend` that returned pending.
+        var pollSender: Waker?
+        /// Async senders waiting for their datagram's completion.
+        var sendWaiters = WaiterList()
+        /// An error from a poll-style send that completed after `pollSend` returned; the next
+        /// `pollSend` throws it.
+        var deferredSendError: UVError?
+        /// The connected peer (`uv_udp_connect`), if any.
+        var peer: SocketAddress?
+    }
+
+    let state = LockedValue(State())
+    let family: SocketAddress.Family
+    let configuration: UDPSocket.Configuration
+    /// With batched receive: the buffer `recvmmsg` fills, `batchChunks` slots of 64 KiB.
+    private(set) var batchBuffer: UnsafeMutableRawBufferPointer?
+    /// The error pending operations get when the handle closes. Loop thread only.
+    var closeReason = UVError.closed
+
+    /// libuv's slot size for `recvmmsg` (`UV__UDP_DGRAM_MAXSIZE`): it splits the buffer into
+    /// `length / 64 KiB` chunks, at most 20 (`UV__MMSG_MAXWIDTH`).
+    static let batchSlotSize = 64 * 1024
+    static let batchChunks = 8
+
+    var udp: UnsafeMutablePointer<uv_udp_t> { rawHandle.assumingMemoryBound(to: uv_udp_t.self) }
+
+    init(loop: EventLoop, family: SocketAddress.Family, configuration: UDPSocket.Configuration) {
+        self.family = family
+        self.configuration = configuration
+        super.init(loop: loop, size: uv_handle_size(UV_UDP))
+    }
+
+    /// `uv_udp_init_ex` with the family (so the socket exists before bind) and, for batched
+    /// receive, `UV_UDP_RECVMMSG`. Loop thread only.
+    func initialize() throws(UVError) {
+        var flags = UInt32(family == .ipv4 ? AF_INET : AF_INET6)
+        if configuration.batchedReceive { flags |= UInt32(UV_UDP_RECVMMSG.rawValue) }
+        try UVError.check(uv_udp_init_ex(loop.uvLoop, udp, flags), "uv_udp_init_ex")
+        try didInitialize()
+        if configuration.batchedReceive {
+            batchBuffer = .allocate(byteCount: Self.batchSlotSize * Self.batchChunks, alignment: 16)
+        }
+    }
+
+    // MARK: Receiving (loop thread)
+
+    /// Starts delivering datagrams into the queue. Loop thread only.
+    func startReceiving() throws(UVError) {
+        let result = uv_udp_recv_start(udp, { handle, _, buffer in
+            let core = Unmanaged<UDPCore>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
+            if let batch = core.batchBuffer {
+                // recvmmsg splits this into 64 KiB chunks; it stays ours, so MMSG_FREE frees nothing.
+                buffer!.pointee = uv_buf_init(batch.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                              UInt32(batch.count))
+            } else {
+                let readBuffer = core.loop.readBuffer
+                buffer!.pointee = uv_buf_init(readBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                              UInt32(min(readBuffer.count, core.configuration.maximumDatagramSize)))
+            }
+        }, { handle, count, buffer, address, flags in
+            let core = Unmanaged<UDPCore>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
+            core.didReceive(count, buffer, address, flags)
+        })
+        try UVError.check(result, "uv_udp_recv_start")
+    }
+
+    /// libuv's receive callback. The cases, as `uv.h` defines them:
+    /// - `UV_UDP_MMSG_FREE`: the end of a `recvmmsg` batch (count 0, no address); the buffer is
+    ///   the socket's own and reused, so nothing is freed. (libuv 1.44 does not send it when
+    ///   `recvmmsg` would block, another reason not to free per batch.)
+    /// - count < 0: a receive error.
+    /// - count == 0 and no address: nothing more to read now — not a datagram.
+    /// - count >= 0 with an address: one datagram (0 is an empty datagram); `UV_UDP_PARTIAL`
+    ///   means the kernel truncated it to the buffer; `UV_UDP_MMSG_CHUNK` that it is one slot
+    ///   of the batch buffer, which must not be freed.
+    private func didReceive(_ count: Int, _ buffer: UnsafePointer<uv_buf_t>?, _ address: UnsafePointer<sockaddr>?,
+                            _ flags: UInt32) {
+        if flags & UInt32(UV_UDP_MMSG_FREE.rawValue) != 0 { return }
+        if count < 0 { return receiveFailed(UVError(code: Int32(count), context: "uv_udp_recv")) }
+        guard let address, let sender = SocketAddress(address) else { return }
+        let length = min(count, configuration.maximumDatagramSize)
+        let truncated = flags & UInt32(UV_UDP_PARTIAL.rawValue) != 0 || count > length
+        let base = buffer.flatMap { UnsafeRawPointer($0.pointee.base) }
+        let bytes = length == 0 ? [] : [UInt8](UnsafeRawBufferPointer(start: base, count: length))
+        let datagram = Datagram(bytes: bytes, sender: sender, isTruncated: truncated)
+
+        let (handler, waiters, waker) = state.withLock { state in
+            state.received += 1
+            if let handler = state.handler { return (Optional(handler), WaiterBatch(), Waker?.none) }
+            guard state.queue.count < configuration.receiveQueueLimit else {
+                // Nobody is taking datagrams: drop the newest and count it, rather than grow.
+                state.dropped += 1
+                return (nil, WaiterBatch(), nil)
+            }
+            state.queue.append(datagram)
+            defer { state.pollReceiver = nil }
+            return (nil, state.receivers.takeAll(), state.pollReceiver)
+        }
+        handler?(.success(datagram))
+        waiters.wake()
+        waker?.wake()
+    }
+
+    private func receiveFailed(_ error: UVError) {
+        let (handler, waiters, waker) = state.withLock { state in
+            if let handler = state.handler { return (Optional(handler), WaiterBatch(), Waker?.none) }
+            state.receiveError = error
+            defer { state.pollReceiver = nil }
+            return (nil, state.receivers.takeAll(), state.pollReceiver)
+        }
+        handler?(.failure(error))
+        waiters.wake()
+        waker?.wake()
+    }
+
+    // MARK: Taking datagrams (any thread)
+
+    /// Takes the oldest queued datagram; nil when none waits.
+    /// - Throws: a pending receive error (once); the end error once the socket is closed.
+    func tryReceive() throws(UVError) -> Datagram? {
+        try state.withLock { state throws(UVError) -> Datagram? in try Self.take(&state) }
+    }
+
+    static func take(_ state: inout State) throws(UVError) -> Datagram? {
+        if let end = state.end { throw end }
+        if let datagram = state.queue.popFirst() { return datagram }
+        if let error = state.receiveError {
+            state.receiveError = nil
+            throw error
+        }
+        return nil
+    }
+
+    /// Waits (suspending the task) for a datagram and takes it.
+    ///
+    /// A cancelled wait takes nothing: the datagram stays queued for the next receive.
+    func receive() async throws -> Datagram {
+        while true {
+            if let datagram = try tryReceive() { return datagram }
+            let id = state.withLock { $0.receivers.reserveID() }
+            try await suspendAsWaiter(loop: loop, id: id, deadline: nil, register: { id, waiter in
+                state.withLock { state in
+                    if !state.queue.isEmpty || state.receiveError != nil || state.end != nil { return false }
+                    state.receivers.add(waiter, id: id)
+                    return true
+                }
+            }, remove: { [self] id in state.withLock { $0.receivers.remove(id) } })
+        }
+    }
+
+    /// Takes a datagram or stores `waker` to be woken when one arrives, in one step under the lock.
+    func pollReceive(_ waker: Waker) throws(UVError) -> Datagram? {
+        try state.withLock { state throws(UVError) -> Datagram? in
+            if let datagram = try Self.take(&state) { return datagram }
+            state.pollReceiver = waker
+            return nil
+        }
+    }
+
+    /// Installs (or with nil removes) the callback handler; datagrams already queued go to it
+    /// first, in order. Loop thread only, so that the handler's calls never overlap.
+    func setHandler(_ handler: (@Sendable (Result<Datagram, UVError>) -> Void)?) {
+        assert(loop.inEventLoop)
+        let (queued, end) = state.withLock { state -> ([Datagram], UVError?) in
+            if let end = state.end { return ([], end) }
+            state.handler = handler
+            guard handler != nil else { return ([], nil) }
+            defer { state.queue.removeAll() }
+            return (Array(state.queue), nil)
+        }
+        if let end { handler?(.failure(end)); return }
+        for datagram in queued { handler?(.success(datagram)) }
+    }
+
+    // MARK: Connecting (loop thread)
+
+    /// Connects to `address` (or with nil disconnects). Loop thread only.
+    func connect(_ address: SocketAddress?) throws(UVError) {
+        if let end = state.withLock({ $0.end }) { throw end }
+        if let address {
+            let result = address.withSockAddr { sockaddr, _ in uv_udp_connect(udp, sockaddr) }
+            try UVError.check(result, "uv_udp_connect \(address)")
+        } else {
+            try UVError.check(uv_udp_connect(udp, nil), "uv_udp_connect(NULL)")
+        }
+        state.withLock { $0.peer = address }
+    }
+
+    /// The bound address. The corresponding libuv call is `uv_udp_getsockname`. Loop thread only.
+    func localAddress() throws(UVError) -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = Int32(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { uv_udp_getsockname(udp, $0, &length) }
+        }
+        try UVError.check(result, "uv_udp_getsockname")
+        let address = withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress($0) }
+        }
+        guard let address else { throw UVError.invalidArgument.with(context: "uv_udp_getsockname: not an IP address") }
+        return address
+    }
+
+    // MARK: Closing (loop thread)
+
+    override func willClose() {
+        let (handler, receivers, receiveWaker, senders, sendWaker) = state.withLock { state in
+            state.end = closeReason
+            state.queue.removeAll()
+            defer {
+                state.handler = nil  // breaks a cycle through a handler that captures the socket
+                state.pollReceiver = nil
+                state.pollSender = nil
+            }
+            return (state.handler, state.receivers.takeAll(), state.pollReceiver, state.senders.takeAll(),
+                    state.pollSender)
+        }
+        handler?(.failure(closeReason))
+        receivers.wake()
+        receiveWaker?.wake()
+        senders.wake()
+        sendWaker?.wake()
+        // Sends queued in libuv complete through their callbacks (with UV_ECANCELED) during close.
+    }
+
+    override func handleDidClose() {
+        batchBuffer?.deallocate()
+        batchBuffer = nil
+    }
+
+    override func closeForShutdown() {
+        closeReason = .loopShutDown
+        close()
+    }
+
+    /// Closes from any thread and waits until libuv has released the handle.
+    func close() async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            do {
+                try onLoop { [self] in close { continuation.resume() } }
+            } catch {
+                continuation.resume()  // the loop has shut down, and closed the handle with it
+            }
+        }
+    }
+}
