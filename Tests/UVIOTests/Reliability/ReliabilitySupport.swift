@@ -11,11 +11,18 @@ let fullStress = getenv("UVIO_STRESS").map { String(cString: $0) } == "full"
 /// Picks the full or the scaled-down size of a stress test.
 func stressSize<T>(full: T, scaled: T) -> T { fullStress ? full : scaled }
 
-/// Raises the soft descriptor limit to the hard one; returns the soft limit now in force.
+/// Raises the soft descriptor limit to the hard one, and both to `atLeast` where the process may
+/// (as root); returns the soft limit now in force.
 @discardableResult
-func raiseDescriptorLimit() -> Int {
+func raiseDescriptorLimit(atLeast wanted: Int = 0) -> Int {
     var limit = rlimit()
     getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    if limit.rlim_max < rlim_t(wanted) {
+        var raised = limit
+        raised.rlim_max = rlim_t(wanted)
+        raised.rlim_cur = rlim_t(wanted)
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { return wanted }
+    }
     if limit.rlim_cur < limit.rlim_max {
         limit.rlim_cur = limit.rlim_max
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
