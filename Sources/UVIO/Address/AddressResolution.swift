@@ -16,7 +16,7 @@ internal import CLibUV
 /// `run()` may be called from any thread; the request starts, is cancelled and completes on the
 /// loop thread.
 final class AddressResolution: LoopResource, @unchecked Sendable {
-    // Safe: `waiter` is a Mutex; `request` is read and written only on the loop thread; the
+    // Safe: `waiter` is a LockedValue; `request` is read and written only on the loop thread; the
     // rest is immutable.
 
     private struct Waiter {

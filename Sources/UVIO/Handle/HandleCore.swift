@@ -16,6 +16,9 @@ class HandleCore: LoopResource, @unchecked Sendable {
     let rawHandle: UnsafeMutableRawPointer
     /// Whether `uv_close` has been called.
     private(set) var isClosing = false
+    /// The error that pending operations get when the handle closes: `UVError.closed`, or
+    /// `UVError.loopShutDown` when the loop's shutdown closed it.
+    var closeReason = UVError.closed
     /// Whether the close callback has run.
     private(set) var isClosed = false
     private var isInitialized = false
@@ -100,7 +103,22 @@ class HandleCore: LoopResource, @unchecked Sendable {
     /// Called from the close callback, after libuv has released the handle.
     func handleDidClose() {}
 
-    func closeForShutdown() { close() }
+    func closeForShutdown() {
+        closeReason = .loopShutDown
+        close()
+    }
+
+    /// Closes from any thread and waits until libuv has released the handle. Closing twice is not
+    /// an error.
+    func close() async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            do {
+                try onLoop { [self] in close { continuation.resume() } }
+            } catch {
+                continuation.resume()  // the loop has shut down, and closed the handle with it
+            }
+        }
+    }
 
     /// Starts closing from any thread without waiting; used when a user-facing value is dropped.
     /// If the loop has shut down, it has closed the handle already.

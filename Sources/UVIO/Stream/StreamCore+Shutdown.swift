@@ -42,18 +42,6 @@ extension StreamCore {
             }
         }
     }
-
-    /// Closes from any thread and waits until libuv has released the handle. Pending operations
-    /// end with `UVError.closed`. Closing twice is not an error.
-    func close() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            do {
-                try onLoop { [self] in close { continuation.resume() } }
-            } catch {
-                continuation.resume()  // the loop has shut down, and closed the handle with it
-            }
-        }
-    }
 }
 
 /// Carries a shutdown request's completion through libuv's `data` pointer.

@@ -14,7 +14,8 @@ internal import CLibUV
 /// libuv is called only on the loop thread. `state` is behind a mutex so that readers on any
 /// thread can take bytes without a hop; everything else is loop-thread only.
 final class StreamCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a LockedValue; `pendingWrites` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `pendingWrites`, `callbackReader` and the handle are
+    // loop-thread only.
 
     /// Why no more bytes will arrive once the buffer is drained.
     enum ReadEnd {
@@ -34,6 +35,8 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         var writeEnd: UVError?
         /// The write side was shut down on purpose (so a second shutdown is not an error).
         var writeShutDown = false
+        /// A shutdown that `pollShutdown` started and no poll has seen finish yet.
+        var pollShutdown: PollShutdown?
         var queuedWriteBytes = 0
         /// Waiting for `queuedWriteBytes` to fall below `writeWatermark` (poll-style writers).
         var writers = WaiterList()
@@ -51,8 +54,9 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     let writeWatermark: Int
     /// Requests handed to `uv_write` and not yet completed. Loop thread only.
     var pendingWrites = 0
-    /// The error pending operations get when the handle closes.
-    var closeReason = UVError.closed
+    /// The callback façade's reading handler, while one is installed (`startReading(handler:)`).
+    /// Loop thread only.
+    var callbackReader: CallbackReader?
 
     var stream: UnsafeMutablePointer<uv_stream_t> { rawHandle.assumingMemoryBound(to: uv_stream_t.self) }
 
@@ -84,6 +88,12 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     private func didRead(_ count: Int, _ base: UnsafeRawPointer?) {
         if count > 0 {
             let bytes = UnsafeRawBufferPointer(start: base, count: count)
+            // The callback façade takes the bytes straight from the loop's read buffer, without a
+            // copy, unless bytes buffered before its handler was installed still wait: those go
+            // first, so these join them in the buffer, in order.
+            if let callbackReader, state.withLock({ $0.buffer.isEmpty }) {
+                return callbackReader.deliver(bytes)
+            }
             let (waiters, pause) = state.withLock { state in
                 state.buffer.append(bytes)
                 var pause = false
@@ -136,8 +146,4 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         // Writes queued in libuv complete through their callbacks (with UV_ECANCELED) during close.
     }
 
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
-    }
 }

@@ -11,7 +11,8 @@ import DequeModule
 /// libuv runs on the loop thread; `state` is behind a mutex so acceptors on any thread can take
 /// connections without a hop.
 final class ListenerCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a LockedValue; `kernelHasPending` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `kernelHasPending`, `callbackAcceptor` and the handle are
+    // loop-thread only.
 
     struct State {
         var accepted = Deque<TCPStream>()
@@ -26,6 +27,8 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
     let queueLimit: Int
     /// libuv announced a connection that we have not `uv_accept`ed because the queue was full.
     private var kernelHasPending = false
+    /// The callback façade's acceptor, while one is installed. Loop thread only.
+    var callbackAcceptor: CallbackAcceptor?
 
     init(loop: EventLoop, queueLimit: Int) {
         self.queueLimit = queueLimit
@@ -124,21 +127,17 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
 
     // MARK: Closing
 
-    private var closeReason = UVError.closed
-
     override func willClose() {
         let (streams, waiters) = state.withLock { state in
             if state.end == nil { state.end = closeReason }
-            defer { state.accepted.removeAll() }
-            return (Array(state.accepted), state.acceptors.takeAll())
+            // Swap the queue out rather than copy it: copying an empty Deque writes the standard
+            // library's shared empty-array storage, which ThreadSanitizer reports across loops.
+            var streams = Deque<TCPStream>()
+            swap(&streams, &state.accepted)
+            return (streams, state.acceptors.takeAll())
         }
         // Connections nobody took are closed, not leaked.
         for stream in streams { stream.core.close() }
         waiters.wake()
-    }
-
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
     }
 }

@@ -113,13 +113,7 @@ public final class TCPListener: Sendable {
     /// Stops listening and closes connections that nobody accepted; pending accepts end with
     /// `UVError.closed`. Closing twice is not an error. The corresponding libuv call is `uv_close`.
     public func close() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            do {
-                try core.onLoop { [core] in core.close { continuation.resume() } }
-            } catch {
-                continuation.resume()
-            }
-        }
+        await core.close()
     }
 
     private static func setOption(_ fd: Int32, _ name: Int32, _ value: Int32) throws(UVError) {

@@ -17,7 +17,7 @@ import DequeModule
 /// libuv is called only on the loop thread. `state` is behind a mutex so that receivers on any
 /// thread take datagrams without a hop; `batchBuffer` and the handle are loop-thread only.
 final class UDPCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a LockedValue; `batchBuffer`, `closeReason` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `batchBuffer` and the handle are loop-thread only.
 
     struct State {
         /// Received datagrams nobody has taken yet, oldest first; at most `queueLimit`.
@@ -58,7 +58,6 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     /// With batched receive: the buffer `recvmmsg` fills, `batchChunks` slots of 64 KiB.
     private(set) var batchBuffer: UnsafeMutableRawBufferPointer?
     /// The error pending operations get when the handle closes. Loop thread only.
-    var closeReason = UVError.closed
 
     /// libuv's slot size for `recvmmsg` (`UV__UDP_DGRAM_MAXSIZE`): it splits the buffer into
     /// `length / 64 KiB` chunks, at most 20 (`UV__MMSG_MAXWIDTH`).
@@ -271,19 +270,4 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         batchBuffer = nil
     }
 
-    override func closeForShutdown() {
-        closeReason = .loopShutDown
-        close()
-    }
-
-    /// Closes from any thread and waits until libuv has released the handle.
-    func close() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            do {
-                try onLoop { [self] in close { continuation.resume() } }
-            } catch {
-                continuation.resume()  // the loop has shut down, and closed the handle with it
-            }
-        }
-    }
 }

@@ -58,7 +58,7 @@ struct BlockingSeedTests {
             let server = try await TestServer.start(on: loop) { _ in }
             try await onThread {
                 let conn = try TCPClient.connect(
-                    host: "127.0.0.1", port: server.port, timeoutMilliseconds: 3000, on: loop)
+                    host: "127.0.0.1", port: server.port, timeoutMilliseconds: 30_000, on: loop)
                 try conn.close()
             }
             try await server.finish()

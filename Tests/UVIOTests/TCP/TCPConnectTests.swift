@@ -43,7 +43,7 @@ struct TCPConnectTests {
             let listener = try await TCPListener.bind(host: "127.0.0.1", port: 0, on: loop)
             async let accepted = listener.accept()
             let stream = try await TCPStream.connect(host: "localhost", port: listener.localAddress.port,
-                                                     timeout: .seconds(5), on: loop)
+                                                     timeout: .seconds(30), on: loop)
             let server = try await accepted
             #expect(stream.peerAddress.port == listener.localAddress.port)
             await stream.close(); await server.close(); await listener.close()
