@@ -1,7 +1,8 @@
+import UVIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import UVIO
 
 enum Probes {
     struct Failure: Error, CustomStringConvertible {
@@ -42,8 +43,12 @@ enum Probes {
         guard connected == 0 else { throw Failure("connect while out of descriptors: errno \(errno)") }
         var byte: UInt8 = 0
         let received = recv(victim, &byte, 1, 0)
-        let victimSaw = received == 0 ? "eof" : received < 0 && errno == ECONNRESET ? "reset"
-            : received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? "timeout" : "data"
+        let victimSaw =
+            received == 0
+            ? "eof"
+            : received < 0 && errno == ECONNRESET
+                ? "reset"
+                : received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? "timeout" : "data"
         let survived = listener.survivedErrorCount
 
         for fd in fillers { close(fd) }
@@ -141,6 +146,39 @@ enum Probes {
         let late = samples.suffix(third).min() ?? 0
         print("rss_kib \(samples.map(String.init).joined(separator: " "))")
         print("RESULT ok rounds=\(rounds) early_kib=\(early) late_kib=\(late)")
+    }
+
+    // MARK: Many clients
+
+    /// Opens `count` connections to 127.0.0.1:`port` at once, each sending `size` bytes of a
+    /// pattern, half-closing and checking that the same bytes come back. A process of its own, so
+    /// that the clients' descriptors do not count against the server's limit.
+    static func echoClients(port: Int, count: Int, size: Int) async throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        guard Int(limit.rlim_cur) > count + 64 else {
+            throw Failure("descriptor limit \(limit.rlim_cur) < \(count + 64)")
+        }
+        let loop = EventLoop(name: "probe-clients")
+        let block = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let address = SocketAddress.loopbackIPv4(port: UInt16(port))
+        let echoed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<count {
+                group.addTask(executorPreference: loop) {
+                    let stream = try await TCPStream.connect(to: address, timeout: .seconds(60), on: loop)
+                    try await stream.writeAll(block)
+                    try await stream.shutdownWrite()
+                    let back = try await stream.readToEnd(limit: size)
+                    await stream.close()
+                    return back == block
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        try await loop.shutdown()
+        print("RESULT ok connections=\(count) echoed=\(echoed)")
     }
 
     // MARK: Helpers

@@ -1,5 +1,7 @@
 import Testing
+
 @testable import UVIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,11 +29,16 @@ struct ReliabilityBadInputTests {
             for seed in 0..<40 as Range<UInt64> {
                 var random = SplitMix64(seed: seed)
                 let alphabet: [UInt8] = Array("ab\r\n\0".utf8) + [0xff, 0xc3]
-                let data = (0..<Int.random(in: 0...6000, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+                let data = (0..<Int.random(in: 0...6000, using: &random)).map { _ in
+                    alphabet.randomElement(using: &random)!
+                }
                 let script: [Read] = (0..<Int.random(in: 1...60, using: &random)).map { _ in
                     switch Int.random(in: 0..<3, using: &random) {
                     case 0: .line(maxLength: [8, 64, 64 * 1024].randomElement(using: &random)!)
-                    case 1: .until(alphabet.randomElement(using: &random)!, maxLength: [5, 100, 1 << 20].randomElement(using: &random)!)
+                    case 1:
+                        .until(
+                            alphabet.randomElement(using: &random)!,
+                            maxLength: [5, 100, 1 << 20].randomElement(using: &random)!)
                     default: .exact(Int.random(in: 0...300, using: &random))
                     }
                 }
@@ -46,7 +53,8 @@ struct ReliabilityBadInputTests {
                 let actual = await Self.run(script, on: server)
                 try await writing
                 #expect(actual == expected, "seed \(seed): \(pieces.count) pieces")
-                await client.close(); await server.close()
+                await client.close()
+                await server.close()
             }
             await listener.close()
         }
@@ -69,8 +77,10 @@ struct ReliabilityBadInputTests {
         for read in script {
             do {
                 switch read {
-                case .line(let maxLength): outcomes.append("line \(String(describing: try await reader.readLineBytes(maxLength: maxLength)))")
-                case .until(let byte, let maxLength): outcomes.append("until \(try await reader.readUntil(byte, maxLength: maxLength))")
+                case .line(let maxLength):
+                    outcomes.append("line \(String(describing: try await reader.readLineBytes(maxLength: maxLength)))")
+                case .until(let byte, let maxLength):
+                    outcomes.append("until \(try await reader.readUntil(byte, maxLength: maxLength))")
                 case .exact(let count): outcomes.append("exact \(try await reader.readExact(count))")
                 }
             } catch let error as UVError {
@@ -88,10 +98,14 @@ struct ReliabilityBadInputTests {
     /// `malformedAddress`, a port outside 0...65535 is `portOutOfRange`, never a crash.
     @Test func malformedAddressesAndPortsOutOfRangeAreNamedErrors() async throws {
         try await withHealthyPair { loop, _ in
-            for text in ["", " ", "127.0.0.1", "127.0.0.1:", ":80", "127.0.0.1:http", "256.0.0.1:80", "1.2.3:80",
-                         "::1:80", "[::1]", "[::1:80", "[127.0.0.1]:80", "[fe80::1%]:80", "[::1]x80", "localhost:80",
-                         "127.0.0.1:80\0", "127.0.0.1 :80", "[::1]:80:80", String(repeating: "1", count: 10_000)] {
-                #expect(throws: UVError.malformedAddress, "\(String(reflecting: text))") { try SocketAddress(parsing: text) }
+            for text in [
+                "", " ", "127.0.0.1", "127.0.0.1:", ":80", "127.0.0.1:http", "256.0.0.1:80", "1.2.3:80",
+                "::1:80", "[::1]", "[::1:80", "[127.0.0.1]:80", "[fe80::1%]:80", "[::1]x80", "localhost:80",
+                "127.0.0.1:80\0", "127.0.0.1 :80", "[::1]:80:80", String(repeating: "1", count: 10_000),
+            ] {
+                #expect(throws: UVError.malformedAddress, "\(String(reflecting: text))") {
+                    try SocketAddress(parsing: text)
+                }
             }
             for text in ["127.0.0.1:65536", "127.0.0.1:-1", "[::1]:99999999999999999999999", "127.0.0.1:-0"] {
                 #expect(throws: UVError.portOutOfRange, "\(text)") { try SocketAddress(parsing: text) }
@@ -101,18 +115,24 @@ struct ReliabilityBadInputTests {
                 await #expect(throws: UVError.portOutOfRange) {
                     try await TCPStream.connect(host: "127.0.0.1", port: port, timeout: .seconds(5), on: loop)
                 }
-                await #expect(throws: UVError.portOutOfRange) { try await TCPListener.bind(host: "127.0.0.1", port: port, on: loop) }
+                await #expect(throws: UVError.portOutOfRange) {
+                    try await TCPListener.bind(host: "127.0.0.1", port: port, on: loop)
+                }
                 await #expect(throws: UVError.portOutOfRange) {
                     try await onThread { Result { try TCPClient(host: "127.0.0.1", port: port, on: loop) } }.get()
                 }
             }
             for address in ["", "nonsense", "127.0.0.1", "127.0.0.1:70000"] {
-                await #expect(throws: UVError.self) { try await onThread { Result { try BlockingTCPListener(address, on: loop) } }.get() }
+                await #expect(throws: UVError.self) {
+                    try await onThread { Result { try BlockingTCPListener(address, on: loop) } }.get()
+                }
             }
             let socket = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
             await #expect(throws: UVError.malformedAddress) { try await socket.send([1], to: "not an address") }
             await #expect(throws: UVError.portOutOfRange) { try await socket.send([1], to: "127.0.0.1:65536") }
-            await #expect(throws: UVError.invalidArgument) { try await UDPSocket.connect(to: .loopbackIPv4(port: 0), on: loop) }
+            await #expect(throws: UVError.invalidArgument) {
+                try await UDPSocket.connect(to: .loopbackIPv4(port: 0), on: loop)
+            }
             await #expect(throws: UVError.invalidArgument) { try await socket.send([1], to: .loopbackIPv6(port: 9)) }
             await socket.close()
         }
@@ -132,15 +152,25 @@ struct ReliabilityBadInputTests {
             await #expect(throws: UVError.limitExceeded) { try await server.readToEnd(limit: -1) }
             await #expect(throws: UVError.limitExceeded) { try await server.peek(maxBytes: -1) }
             await #expect(throws: UVError.invalidArgument) { try await copy(from: server, to: client, bufferSize: 0) }
-            await #expect(throws: UVError.invalidArgument) { try await copyBidirectional(server, client, bufferSize: -5) }
-            await #expect(throws: UVError.limitExceeded) { try await TCPListener.bind(.loopbackIPv4(port: 0), backlog: -1, on: loop) }
-            await #expect(throws: UVError.limitExceeded) { try await TCPListener.bind(.loopbackIPv4(port: 0), backlog: .max, on: loop) }
+            await #expect(throws: UVError.invalidArgument) {
+                try await copyBidirectional(server, client, bufferSize: -5)
+            }
+            await #expect(throws: UVError.limitExceeded) {
+                try await TCPListener.bind(.loopbackIPv4(port: 0), backlog: -1, on: loop)
+            }
+            await #expect(throws: UVError.limitExceeded) {
+                try await TCPListener.bind(.loopbackIPv4(port: 0), backlog: .max, on: loop)
+            }
             await #expect(throws: UVError.invalidArgument) { try await server.setKeepAlive(true, delay: .zero) }
             var configuration = UDPSocket.Configuration()
             configuration.maximumDatagramSize = -1
-            await #expect(throws: UVError.limitExceeded) { try await UDPSocket.bind(.loopbackIPv4(port: 0), configuration: configuration, on: loop) }
+            await #expect(throws: UVError.limitExceeded) {
+                try await UDPSocket.bind(.loopbackIPv4(port: 0), configuration: configuration, on: loop)
+            }
             let socket = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
-            await #expect(throws: UVError.messageTooLong) { try await socket.send([UInt8](repeating: 0, count: 70_000), to: socket.localAddress) }
+            await #expect(throws: UVError.messageTooLong) {
+                try await socket.send([UInt8](repeating: 0, count: 70_000), to: socket.localAddress)
+            }
             // Huge counts: the stream ends long before; nothing of that size is allocated.
             try await client.write("abc")
             try await client.shutdownWrite()
@@ -152,12 +182,22 @@ struct ReliabilityBadInputTests {
             }
             #expect(try await server.readLine(maxLength: .max) == nil)
             #expect(try await server.readUntil(0, maxLength: .max) == [])
-            let blocking = try await onThread { Result { try TCPClient(host: "127.0.0.1", port: listener.localAddress.port, on: loop) } }.get()
-            await #expect(throws: UVError.self) { try await onThread { Result { try blocking.setTimeout(milliseconds: -1) } }.get() }
-            await #expect(throws: UVError.limitExceeded) { try await onThread { Result { try blocking.read(maxBytes: -1) } }.get() }
-            await #expect(throws: UVError.limitExceeded) { try await onThread { Result { try blocking.readExact(-1) } }.get() }
+            let blocking = try await onThread {
+                Result { try TCPClient(host: "127.0.0.1", port: listener.localAddress.port, on: loop) }
+            }.get()
+            await #expect(throws: UVError.self) {
+                try await onThread { Result { try blocking.setTimeout(milliseconds: -1) } }.get()
+            }
+            await #expect(throws: UVError.limitExceeded) {
+                try await onThread { Result { try blocking.read(maxBytes: -1) } }.get()
+            }
+            await #expect(throws: UVError.limitExceeded) {
+                try await onThread { Result { try blocking.readExact(-1) } }.get()
+            }
             try await onThread { Result { try blocking.close() } }.get()
-            await socket.close(); await client.close(); await server.close()
+            await socket.close()
+            await client.close()
+            await server.close()
         }
     }
 
@@ -185,16 +225,24 @@ struct ReliabilityBadInputTests {
             await socket.close()
             await #expect(throws: UVError.closed) { try await socket.send([1], to: .loopbackIPv4(port: 9)) }
             await #expect(throws: UVError.closed) { try await socket.receive() }
-            let blocking = try await onThread { Result { try TCPClient(host: "127.0.0.1", port: listener.localAddress.port, on: loop) } }.get()
+            let blocking = try await onThread {
+                Result { try TCPClient(host: "127.0.0.1", port: listener.localAddress.port, on: loop) }
+            }.get()
             try await onThread { Result { try blocking.close() } }.get()
-            await #expect(throws: UVError.closed) { try await onThread { Result { try blocking.read(maxBytes: 1) } }.get() }
+            await #expect(throws: UVError.closed) {
+                try await onThread { Result { try blocking.read(maxBytes: 1) } }.get()
+            }
             await #expect(throws: UVError.closed) { try await onThread { Result { try blocking.write("x") } }.get() }
             // A loop that has shut down refuses work with its own name for it.
             let finished = EventLoop(name: "uvio-finished")
             try await finished.shutdown()
             #expect(throws: UVError.loopShutDown) { try finished.execute {} }
-            await #expect(throws: UVError.loopShutDown) { try await TCPListener.bind(.loopbackIPv4(port: 0), on: finished) }
-            await #expect(throws: UVError.loopShutDown) { try await UDPSocket.bind(.loopbackIPv4(port: 0), on: finished) }
+            await #expect(throws: UVError.loopShutDown) {
+                try await TCPListener.bind(.loopbackIPv4(port: 0), on: finished)
+            }
+            await #expect(throws: UVError.loopShutDown) {
+                try await UDPSocket.bind(.loopbackIPv4(port: 0), on: finished)
+            }
             await #expect(throws: UVError.loopShutDown) { try await finished.sleep(for: .milliseconds(1)) }
         }
     }
@@ -206,8 +254,10 @@ struct ReliabilityBadInputTests {
     @Test func callsFromTheLoopThreadAreRefused() async throws {
         try await withHealthyPair { loop, listener in
             let port = listener.localAddress.port
-            let blocking = try await onThread { Result { try TCPClient(host: "127.0.0.1", port: port, on: loop) } }.get()
-            let blockingListener = try await onThread { Result { try BlockingTCPListener("127.0.0.1:0", on: loop) } }.get()
+            let blocking = try await onThread { Result { try TCPClient(host: "127.0.0.1", port: port, on: loop) } }
+                .get()
+            let blockingListener = try await onThread { Result { try BlockingTCPListener("127.0.0.1:0", on: loop) } }
+                .get()
             let outcomes: [String] = try await onLoop(loop) {
                 let calls: [(String, () throws -> Void)] = [
                     ("syncShutdown", { try loop.syncShutdown() }),
@@ -230,7 +280,12 @@ struct ReliabilityBadInputTests {
                 }
             }
             for outcome in outcomes { #expect(outcome.hasSuffix(": wrongThread"), "\(outcome)") }
-            try await onThread { Result { try blocking.close(); try blockingListener.close() } }.get()
+            try await onThread {
+                Result {
+                    try blocking.close()
+                    try blockingListener.close()
+                }
+            }.get()
         }
     }
 
@@ -245,7 +300,9 @@ struct ReliabilityBadInputTests {
             #expect(try await server.readLine() == "still here")
             try await server.write("and here\n")
             #expect(try await client.readLine() == "and here")
-            await client.close(); await server.close(); await listener.close()
+            await client.close()
+            await server.close()
+            await listener.close()
             #expect(try await eventually(on: loop) { loop.openResourceCount == 0 })
         }
     }

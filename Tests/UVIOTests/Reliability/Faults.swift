@@ -1,5 +1,7 @@
 import Testing
+
 @testable import UVIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +23,8 @@ struct ReliabilityFaultTests {
             let error = await #expect(throws: UVError.self) { try await writer.value }
             #expect([UVError.connectionReset, .brokenPipe].contains(error), "got \(String(describing: error))")
             await #expect(throws: UVError.self) { try await client.write("after the reset") }
-            await client.close(); await listener.close()
+            await client.close()
+            await listener.close()
         }
     }
 
@@ -60,7 +63,8 @@ struct ReliabilityFaultTests {
                 #expect(throws: UVError.connectionReset) { try read.get() }
             }
             await #expect(throws: UVError.self) { try await writer.value }
-            await server.close(); await listener.close()
+            await server.close()
+            await listener.close()
         }
     }
 
@@ -80,7 +84,8 @@ struct ReliabilityFaultTests {
                 do { try await writer.value } catch is UVError { failed += 1 }
             }
             #expect(failed > 0)
-            await client.close(); await listener.close()
+            await client.close()
+            await listener.close()
             #expect(try await eventually(on: loop) { loop.openResourceCount == 0 })
         }
     }
@@ -106,9 +111,10 @@ struct ReliabilityFaultTests {
             }
         }
         pending.append(Task { _ = try await listener.accept() })
-        #expect(try await eventually(on: loop) {
-            pairs[1].server.core.pendingWrites > 0 && pairs[0].server.core.state.withLock { !$0.readers.isEmpty }
-        })
+        #expect(
+            try await eventually(on: loop) {
+                pairs[1].server.core.pendingWrites > 0 && pairs[0].server.core.state.withLock { !$0.readers.isEmpty }
+            })
         try await loop.shutdown()  // throws unless uv_loop_close returned 0
         for task in pending {
             do {
@@ -155,7 +161,9 @@ struct ReliabilityFaultTests {
             server.readTimeout = nil
             try await server.write("still writable")
             #expect(try await client.readExact(14) == Array("still writable".utf8))
-            await client.close(); await server.close(); await listener.close()
+            await client.close()
+            await server.close()
+            await listener.close()
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UVIO
 
 /// Descriptor and memory hygiene, measured in a child process (`ReliabilityProbes`), where no
@@ -21,7 +22,7 @@ struct ReliabilityHygieneTests {
     /// its defaults the samples jump by 6 MiB from round to round; with these they are flat).
     @Test func residentMemoryDoesNotGrowAcrossRounds() async throws {
         let result = try await runProbe(
-            ["memory", String(stressSize(full: 300, scaled: 15))],
+            ["memory", String(stressSize(full: 200, scaled: 15))],
             environment: ["MALLOC_ARENA_MAX=1", "MALLOC_TRIM_THRESHOLD_=65536"], timeout: .seconds(170)
         )
         let early = try #require(result["early_kib"].flatMap { Int($0) })

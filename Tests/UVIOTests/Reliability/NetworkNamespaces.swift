@@ -1,5 +1,7 @@
 import Testing
+
 @testable import UVIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +34,8 @@ struct ReliabilityNetworkNamespaceTests {
     /// dropped by UVIO's queue, by our socket's kernel buffer or by the veth pair.
     @Test func udpLossIsCountedExactly() async throws {
         try await VethNamespace.with { network in
-            let (sent, received, missing, dropped) = try await datagrams(network, count: stressSize(full: 200_000, scaled: 20_000))
+            let (sent, received, missing, dropped) = try await datagrams(
+                network, count: stressSize(full: 200_000, scaled: 20_000))
             #expect(received + missing == sent)
             #expect(missing == dropped, "\(missing) datagrams missing, \(dropped) counted as dropped")
         }
@@ -43,7 +46,8 @@ struct ReliabilityNetworkNamespaceTests {
     @Test func udpLossIsCountedExactlyUnderLoss() async throws {
         try await VethNamespace.with { network in
             try await network.impair("loss 5%")
-            let (sent, received, missing, dropped) = try await datagrams(network, count: stressSize(full: 200_000, scaled: 20_000))
+            let (sent, received, missing, dropped) = try await datagrams(
+                network, count: stressSize(full: 200_000, scaled: 20_000))
             #expect(received + missing == sent)
             let lostInTheNetwork = missing - dropped
             #expect(lostInTheNetwork > sent / 50 && lostInTheNetwork < sent / 10, "\(lostInTheNetwork) of \(sent) lost")
@@ -58,8 +62,9 @@ struct ReliabilityNetworkNamespaceTests {
                 let clock = ContinuousClock()
                 let start = clock.now
                 await #expect(throws: UVError.timedOut) {
-                    try await TCPStream.connect(to: SocketAddress(ipAddress: network.blackHole, port: 9),
-                                                timeout: .milliseconds(500), on: loop)
+                    try await TCPStream.connect(
+                        to: SocketAddress(ipAddress: network.blackHole, port: 9),
+                        timeout: .milliseconds(500), on: loop)
                 }
                 let elapsed = clock.now - start
                 #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3), "timed out after \(elapsed)")
@@ -72,12 +77,15 @@ struct ReliabilityNetworkNamespaceTests {
     // MARK: Scenarios
 
     /// Sends `bytes` of the pattern to an echo server in the namespace while reading the echo.
-    private func echoTransfer(_ network: VethNamespace, bytes total: Int, timeout: Duration = .seconds(60)) async throws {
+    private func echoTransfer(_ network: VethNamespace, bytes total: Int, timeout: Duration = .seconds(60)) async throws
+    {
         let server = try network.python(VethNamespace.tcpEcho, [network.namespaceAddress, "170"])
-        let port = try #require(await server.readLine(timeout: .seconds(10)).flatMap { Int($0) }, "the echo server's port")
+        let port = try #require(
+            await server.readLine(timeout: .seconds(10)).flatMap { Int($0) }, "the echo server's port")
         try await withLoop { loop in
-            let stream = try await TCPStream.connect(to: SocketAddress(ipAddress: network.namespaceAddress, port: port),
-                                                     timeout: .seconds(10), on: loop)
+            let stream = try await TCPStream.connect(
+                to: SocketAddress(ipAddress: network.namespaceAddress, port: port),
+                timeout: .seconds(10), on: loop)
             let block = pattern(64 * 1024)
             async let writing: Void = {
                 var sent = 0
@@ -109,7 +117,9 @@ struct ReliabilityNetworkNamespaceTests {
     /// Has the namespace send `count` numbered datagrams to a UVIO socket here; returns how many
     /// were sent, received, missing, and counted as dropped on the way (UVIO's queue, our
     /// socket's buffer, the veth pair).
-    private func datagrams(_ network: VethNamespace, count: Int) async throws -> (sent: Int, received: Int, missing: Int, dropped: Int) {
+    private func datagrams(_ network: VethNamespace, count: Int) async throws -> (
+        sent: Int, received: Int, missing: Int, dropped: Int
+    ) {
         try await withLoop { loop in
             let socket = try await UDPSocket.bind(SocketAddress(ipAddress: network.rootAddress, port: 0), on: loop)
             let seen = Locked(Seen(count: count))
@@ -117,25 +127,31 @@ struct ReliabilityNetworkNamespaceTests {
                 for try await datagram in socket.datagrams { seen.withLock { $0.record(datagram.bytes) } }
             }
             let vethBefore = await network.vethDrops()
-            let sender = try network.python(VethNamespace.udpSender, [network.rootAddress, String(socket.localAddress.port), String(count)])
+            let sender = try network.python(
+                VethNamespace.udpSender, [network.rootAddress, String(socket.localAddress.port), String(count)])
             let (status, output) = await sender.finish(timeout: .seconds(120))
             try #require(status == 0, "datagram sender: \(output)")
             let sent = Int(output.split(separator: "\n").last ?? "") ?? -1
             #expect(sent == count)
             let port = socket.localAddress.port
-            // Quiet once every datagram that arrived has been taken: wait for the receive queue to
-            // drain and the count to stop moving.
+            // Done once every datagram is accounted for. Under netem some never arrive, so then
+            // done once the count stops moving while the queue is empty: netem holds a packet for
+            // at most its delay, so 200 ms with no change means none is left in flight. Bounded.
             var last = -1
-            while true {
-                let now = try await onLoop(loop) { seen.value.received + socket.droppedDatagramCount + kernelDrops(udpPort: port) }
+            for _ in 0..<300 {
+                let now = try await onLoop(loop) {
+                    seen.value.received + socket.droppedDatagramCount + kernelDrops(udpPort: port)
+                }
                 if now == count || (now == last && socket.queuedDatagramCount == 0) { break }
                 last = now
-                try await loop.sleep(for: .milliseconds(200))  // a settling period for packets in flight, not a synchronisation
+                try await loop.sleep(for: .milliseconds(200))
             }
             let vethDropped = await network.vethDrops() - vethBefore
             let (received, duplicates, damaged) = seen.withLock { ($0.received, $0.duplicates, $0.damaged) }
             let dropped = socket.droppedDatagramCount + kernelDrops(udpPort: port) + vethDropped
-            print("namespace datagrams: \(sent) sent, \(received) received, \(dropped) counted as dropped (veth \(vethDropped))")
+            print(
+                "namespace datagrams: \(sent) sent, \(received) received, \(dropped) counted as dropped (veth \(vethDropped))"
+            )
             #expect(duplicates == 0 && damaged == 0)
             receiving.cancel()
             await socket.close()
@@ -160,7 +176,8 @@ struct VethNamespace: Sendable {
     /// whatever happens. Cancels the test, with the reason, where namespaces are refused.
     static func with(_ body: (VethNamespace) async throws -> Void) async throws {
         let id = String(UInt32.random(in: .min ... .max), radix: 16)
-        let a = Int.random(in: 0..<256), base = 8 * Int.random(in: 0..<32)
+        let a = Int.random(in: 0..<256)
+        let base = 8 * Int.random(in: 0..<32)
         let prefix = "10.213.\(a)."
         let network = VethNamespace(
             name: "uvio-\(id)", rootInterface: "uv\(id)r", namespaceInterface: "uv\(id)n",
@@ -192,10 +209,15 @@ struct VethNamespace: Sendable {
             ns + ["addr", "add", namespaceAddress + "/29", "dev", namespaceInterface],
             ns + ["link", "set", namespaceInterface, "up"],
             ns + ["link", "set", "lo", "up"],
-            ["ip", "neigh", "replace", blackHole, "lladdr", "02:00:00:00:00:01", "dev", rootInterface, "nud", "permanent"],
+            [
+                "ip", "neigh", "replace", blackHole, "lladdr", "02:00:00:00:00:01", "dev", rootInterface, "nud",
+                "permanent",
+            ],
         ] {
             let (status, output) = try await Self.run(command)
-            guard status == 0 else { throw UVError.invalidArgument.with(context: "\(command.joined(separator: " ")): \(output)") }
+            guard status == 0 else {
+                throw UVError.invalidArgument.with(context: "\(command.joined(separator: " ")): \(output)")
+            }
         }
     }
 
@@ -209,8 +231,10 @@ struct VethNamespace: Sendable {
     func impair(_ netem: String) async throws {
         let arguments = ["qdisc", "add", "dev"]
         let options = netem.split(separator: " ").map(String.init)
-        for command in [["tc"] + arguments + [rootInterface, "root", "netem"] + options,
-                        ["ip", "netns", "exec", name, "tc"] + arguments + [namespaceInterface, "root", "netem"] + options] {
+        for command in [
+            ["tc"] + arguments + [rootInterface, "root", "netem"] + options,
+            ["ip", "netns", "exec", name, "tc"] + arguments + [namespaceInterface, "root", "netem"] + options,
+        ] {
             let (status, output) = try await Self.run(command)
             if status != 0 {
                 let reason = "netem is not available here: \(command.joined(separator: " ")): \(output)"
@@ -229,7 +253,9 @@ struct VethNamespace: Sendable {
     func vethDrops() async -> Int {
         var total = 0
         for side in [rootInterface, namespaceInterface] {
-            let command = side == rootInterface ? ["ip", "-s", "-o", "link", "show", side]
+            let command =
+                side == rootInterface
+                ? ["ip", "-s", "-o", "link", "show", side]
                 : ["ip", "-n", name, "-s", "-o", "link", "show", side]
             guard let (_, output) = try? await Self.run(command) else { continue }
             // -o puts each statistic block on one line: "RX: bytes packets errors dropped ..."
@@ -237,7 +263,8 @@ struct VethNamespace: Sendable {
             let words = output.split(whereSeparator: { $0 == " " || $0 == "\\" || $0 == "\n" })
             for (index, word) in words.enumerated() where word == "RX:" || word == "TX:" {
                 if let values = words.dropFirst(index).firstIndex(where: { Int($0) != nil }),
-                   values + 3 < words.count, let dropped = Int(words[values + 3]) {
+                    values + 3 < words.count, let dropped = Int(words[values + 3])
+                {
                     total += dropped
                 }
             }

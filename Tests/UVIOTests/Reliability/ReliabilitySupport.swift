@@ -1,6 +1,8 @@
 internal import CLibUV
 import Testing
+
 @testable import UVIO
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,7 +63,7 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid = pid_t()
         let result = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
         close(fds[1])
@@ -74,7 +76,9 @@ final class ChildProcess: Sendable {
     }
 
     /// Runs a command to its end and returns its exit status and output.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (
+        status: Int32, output: String
+    ) {
         try await ChildProcess(arguments).finish(timeout: timeout)
     }
 
@@ -116,7 +120,8 @@ final class ChildProcess: Sendable {
         let remaining = deadline - .now
         guard remaining > .zero else { return false }
         var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-        let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds =
+            remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
         let ready = poll(&descriptor, 1, Int32(clamping: milliseconds + 1))
         if ready < 0 { return errno == EINTR }
         if ready == 0 { return ContinuousClock.now < deadline }
