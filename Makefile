@@ -48,7 +48,7 @@ clean:
 	rm -rf .build .build-thread .build-address Benchmarks/.build
 
 # The stress tests at the full size of issue 9 (10,000 connections, 30 s of churn, 1 GiB through
-# the proxy, 1,000,000 datagrams, 300 memory rounds); `make test` runs them scaled down.
+# the proxy, 1,000,000 datagrams, 200 memory rounds); `make test` runs them scaled down.
 stress: deps
 	UVIO_STRESS=full $(SWIFT) test --disable-xctest --filter Reliability
 

@@ -184,12 +184,8 @@ struct VethNamespace: Sendable {
             rootAddress: prefix + String(base + 1), namespaceAddress: prefix + String(base + 2),
             blackHole: prefix + String(base + 6)
         )
-        let (status, output) = try await run(["ip", "netns", "add", network.name])
-        if status != 0 {
-            let reason = "network namespaces are not available here: ip netns add: \(output)"
-            print("skipped: \(reason)")
-            try Test.cancel(Comment(rawValue: reason))
-        }
+        let (status, output) = (try? await run(["ip", "netns", "add", network.name])) ?? (127, "cannot run ip")
+        if status != 0 { try cancelTest("network namespaces are not available here: ip netns add: \(output)") }
         do {
             try await network.setUp()
             try await body(network)
@@ -237,9 +233,7 @@ struct VethNamespace: Sendable {
         ] {
             let (status, output) = try await Self.run(command)
             if status != 0 {
-                let reason = "netem is not available here: \(command.joined(separator: " ")): \(output)"
-                print("skipped: \(reason)")
-                try Test.cancel(Comment(rawValue: reason))
+                try cancelTest("netem is not available here: \(command.joined(separator: " ")): \(output)")
             }
         }
     }

@@ -195,7 +195,6 @@ struct ReliabilityStressTests {
         )
         #expect(accounted, "\(count) sent but \(received) + \(queueDrops) + \(kernel) accounted for")
         #expect(duplicates == 0 && damaged == 0)
-        #expect(receiver.receivedDatagramCount == received + receiver.queuedDatagramCount)
         receiving.cancel()
         await receiver.close()
         await sender.close()
