@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench clean
+.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench clean stress fuzz
 
 deps:
 	@pkg-config --exists libuv 2>/dev/null || { \
@@ -46,3 +46,13 @@ bench: deps
 
 clean:
 	rm -rf .build .build-thread .build-address Benchmarks/.build
+
+# The stress tests at the full size of issue 9 (10,000 connections, 30 s of churn, 1 GiB through
+# the proxy, 1,000,000 datagrams, 200 memory rounds); `make test` runs them scaled down.
+stress: deps
+	UVIO_STRESS=full $(SWIFT) test --disable-xctest --filter Reliability
+
+# libFuzzer targets for the address parser and the line reader, FUZZ_SECONDS each; see Fuzz/run.sh.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	Fuzz/run.sh $(FUZZ_SECONDS)
