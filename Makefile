@@ -45,7 +45,7 @@ bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCH_ARGS)
 
 clean:
-	rm -rf .build .build-thread .build-address Benchmarks/.build
+	rm -rf .build .build-thread .build-address .build-fuzz Benchmarks/.build
 
 # The stress tests at the full size of issue 9 (10,000 connections, 30 s of churn, 1 GiB through
 # the proxy, 1,000,000 datagrams, 200 memory rounds); `make test` runs them scaled down.

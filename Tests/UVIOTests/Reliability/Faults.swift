@@ -53,15 +53,12 @@ struct ReliabilityFaultTests {
             }
             #expect(try await eventually(on: loop) { progress.value >= 256 * 1024 })
             await client.closeWithReset()
-            // Bug: the reset arrives with EPOLLIN|EPOLLERR|EPOLLHUP; libuv reads what is queued, and
-            // after that short read its POLLHUP short cut reports UV_EOF without calling read(2)
-            // again, so StreamCore records an orderly end of stream. The socket still holds
-            // SO_ERROR = ECONNRESET: StreamCore.didRead should ask for it on UV_EOF.
+            // The reset arrives with EPOLLIN|EPOLLERR|EPOLLHUP; libuv reads what is queued, and
+            // after that short read reports UV_EOF without calling read(2) again. StreamCore asks
+            // the socket (SO_ERROR) on UV_EOF, so the reader sees the reset, not an orderly end.
             let read: Result<Int, any Error>
             do { read = .success(try await reader.value) } catch { read = .failure(error) }
-            withKnownIssue("bug: a reset after a short read is reported as end of stream", isIntermittent: true) {
-                #expect(throws: UVError.connectionReset) { try read.get() }
-            }
+            #expect(throws: UVError.connectionReset) { try read.get() }
             await #expect(throws: UVError.self) { try await writer.value }
             await server.close()
             await listener.close()
