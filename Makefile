@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench bench-side-by-side clean
+.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench bench-side-by-side clean stress fuzz
 
 deps:
 	@pkg-config --exists libuv 2>/dev/null || { \
@@ -49,4 +49,14 @@ bench-side-by-side: deps
 	Benchmarks/run-side-by-side.sh $(BENCH_ARGS)
 
 clean:
-	rm -rf .build .build-thread .build-address Benchmarks/.build
+	rm -rf .build .build-thread .build-address .build-fuzz Benchmarks/.build
+
+# The stress tests at the full size of issue 9 (10,000 connections, 30 s of churn, 1 GiB through
+# the proxy, 1,000,000 datagrams, 200 memory rounds); `make test` runs them scaled down.
+stress: deps
+	UVIO_STRESS=full $(SWIFT) test --disable-xctest --filter Reliability
+
+# libFuzzer targets for the address parser and the line reader, FUZZ_SECONDS each; see Fuzz/run.sh.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	Fuzz/run.sh $(FUZZ_SECONDS)

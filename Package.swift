@@ -32,6 +32,12 @@ let package = Package(
             dependencies: ["UVIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/CLI"
         ),
+        // Reliability scenarios that change or measure the whole process (descriptor limit,
+        // descriptor count, resident memory): the tests run them in a child process.
+        .executableTarget(
+            name: "ReliabilityProbes",
+            dependencies: ["UVIO"]
+        ),
         .testTarget(
             name: "UVIOTests",
             dependencies: ["UVIO", "CLibUV"]

@@ -107,12 +107,24 @@ final class StreamCore: HandleCore, @unchecked Sendable {
             if pause { uv_read_stop(stream) }
             waiters.wake()
         } else if count == Int(UV_EOF.rawValue) {
-            finishReading(.endOfStream)
+            // After a short read libuv reports a hang-up (POLLHUP) as UV_EOF without calling
+            // read(2) again, so a reset would pass for an orderly close: ask the socket.
+            finishReading(pendingSocketError().map { .failed($0) } ?? .endOfStream)
         } else if count < 0 {
             uv_read_stop(stream)
             finishReading(.failed(UVError(code: Int32(count))))
         }
         // count == 0 is EAGAIN: nothing to do, and certainly not end of stream.
+    }
+
+    /// The error the socket holds (`SO_ERROR`), if any; nil for pipes and files.
+    private func pendingSocketError() -> UVError? {
+        var fd = uv_os_fd_t()
+        guard uv_fileno(handle, &fd) == 0 else { return nil }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error != 0 else { return nil }
+        return UVError(code: -error)
     }
 
     /// Records why reading ended and wakes the readers.

@@ -1,0 +1,53 @@
+/// A public stream type whose bytes live in a `StreamCore` (TCP, Unix-socket and stdio pipes).
+///
+/// It gives every such type its reader and writer conformance once: the requirements below are
+/// witnessed by this extension, so `TCPStream` and `PipeStream` only supply their core and their
+/// deadlines.
+protocol CoreBackedStream: AsyncBufferedByteReader, AsyncByteWriter, Sendable {
+    var core: StreamCore { get }
+    /// When a read started now must give up, in `uv_hrtime` nanoseconds; nil waits forever.
+    var readDeadline: UInt64? { get }
+    /// When a write started now must give up; nil waits forever.
+    var writeDeadline: UInt64? { get }
+}
+
+extension CoreBackedStream {
+    var readDeadline: UInt64? { nil }
+    var writeDeadline: UInt64? { nil }
+
+    /// Waits for buffered bytes (or the end of the stream), lets `body` look at them and removes
+    /// the first `consumed`. See `AsyncBufferedByteReader`.
+    ///
+    /// ## Cancellation
+    /// A cancelled or timed-out wait consumes nothing: the next read sees the same bytes.
+    /// - Throws: `CancellationError`, `UVError.timedOut` (see `TCPStream.readTimeout`), the
+    ///   connection's error (such as `UVError.connectionReset`) once buffered bytes are read,
+    ///   `UVError.closed`.
+    public func consumeBuffered<Result>(
+        _ body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: Result)
+    ) async throws -> Result {
+        try await core.consumeBuffered(deadline: readDeadline, body)
+    }
+
+    /// Writes all of `bytes` and returns their count once libuv has written them.
+    ///
+    /// The stream tries `uv_try_write` first and queues with `uv_write` only what the socket did
+    /// not take at once. The corresponding libuv calls are `uv_try_write` and `uv_write`.
+    ///
+    /// ## Cancellation
+    /// A cancelled (or timed-out) write returns at once with `CancellationError`
+    /// (`UVError.timedOut`); its bytes stay queued and are still sent, in order.
+    /// - Throws: `UVError.brokenPipe` after `shutdown(.write)`; the connection's error;
+    ///   `UVError.closed`.
+    @discardableResult
+    public func write(_ bytes: UnsafeRawBufferPointer) async throws -> Int {
+        try await core.write(bytes, deadline: writeDeadline)
+        return bytes.count
+    }
+
+    /// Shuts down the write side once the bytes written so far are sent: the peer reads end of
+    /// stream. The corresponding libuv call is `uv_shutdown`.
+    public func shutdownWrite() async throws {
+        try await core.shutdownWrite()
+    }
+}
