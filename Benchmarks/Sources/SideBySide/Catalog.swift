@@ -44,8 +44,9 @@ struct Workload: Sendable {
     /// A figure in the table, computed from one run's results.
     struct Metric: Sendable {
         let name: String
-        let unit: String
         let direction: Direction
+        /// Whether the table shows the ratio to the C reference; not for counts of rare events.
+        var ratio = true
         let value: @Sendable (Measurement) -> Double?
     }
 
@@ -69,20 +70,20 @@ struct Measurement: Sendable {
 }
 
 extension Workload.Metric {
-    static let messageRate = Self(name: "msgs/s", unit: "", direction: .higher) { $0.result["rate"] }
-    static let p50 = Self(name: "p50 µs", unit: "", direction: .lower) { $0.result["p50_us"] }
-    static let p99 = Self(name: "p99 µs", unit: "", direction: .lower) { $0.result["p99_us"] }
-    static let cpuPerMessage = Self(name: "server CPU µs/msg", unit: "", direction: .lower) { measurement in
+    static let messageRate = Self(name: "msgs/s", direction: .higher) { $0.result["rate"] }
+    static let p50 = Self(name: "p50 µs", direction: .lower) { $0.result["p50_us"] }
+    static let p99 = Self(name: "p99 µs", direction: .lower) { $0.result["p99_us"] }
+    static let cpuPerMessage = Self(name: "server CPU µs/msg", direction: .lower) { measurement in
         guard let cpu = measurement.serverCPUSeconds, let count = measurement.result["msgs"], count > 0 else {
             return nil
         }
         return cpu / count * 1e6
     }
-    static let resent = Self(name: "resent after 200 ms", unit: "", direction: .lower) { $0.result["lost"] }
-    static let gigabytesPerSecond = Self(name: "GB/s", unit: "", direction: .higher) { $0.result["gbps"] }
-    static let connectionRate = Self(name: "conns/s", unit: "", direction: .higher) { $0.result["rate"] }
-    static let slowestConnection = Self(name: "slowest ms", unit: "", direction: .lower) { $0.result["slowest_ms"] }
-    static let rssPerConnection = Self(name: "RSS KiB/conn", unit: "", direction: .lower) { measurement in
+    static let resent = Self(name: "resent after 200 ms", direction: .lower, ratio: false) { $0.result["lost"] }
+    static let gigabytesPerSecond = Self(name: "GB/s", direction: .higher) { $0.result["gbps"] }
+    static let connectionRate = Self(name: "conns/s", direction: .higher) { $0.result["rate"] }
+    static let slowestConnection = Self(name: "slowest ms", direction: .lower, ratio: false) { $0.result["slowest_ms"] }
+    static let rssPerConnection = Self(name: "RSS KiB/conn", direction: .lower) { measurement in
         guard let before = measurement.rssBeforeKiB, let after = measurement.rssAfterKiB,
             let count = measurement.result["conns"], count > 0
         else { return nil }

@@ -194,7 +194,7 @@ for workload in workloads {
             let values = runs.compactMap { $0.flatMap(metric.value) }
             guard !values.isEmpty else { return "failed" }
             var cell = format(median(values))
-            guard server.name != reference.name else { return cell }
+            guard server.name != reference.name, metric.ratio else { return cell }
             let ratios = zip(runs, referenceRuns).compactMap { run, ref -> Double? in
                 guard let value = run.flatMap(metric.value), let base = ref.flatMap(metric.value), base != 0 else {
                     return nil
