@@ -34,7 +34,7 @@ extension StreamCore {
     }
 
     /// Waits (suspending the task) until `body` can run, then runs it; see `tryConsume`.
-    func consumeBuffered<R>(
+    nonisolated(nonsending) func consumeBuffered<R>(
         deadline: UInt64?,
         _ body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: R)
     ) async throws -> R {
@@ -63,7 +63,7 @@ extension StreamCore {
 
     /// Suspends until bytes are buffered or reading has ended.
     /// - Throws: `CancellationError`; `UVError.timedOut` once `deadline` passes.
-    func waitUntilReadable(deadline: UInt64?) async throws {
+    nonisolated(nonsending) func waitUntilReadable(deadline: UInt64?) async throws {
         try await suspendAsWaiter(on: state, \.readers, loop: loop, deadline: deadline) { state in
             !state.buffer.isEmpty || state.readEnd != nil
         }

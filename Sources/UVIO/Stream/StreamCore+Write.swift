@@ -89,7 +89,7 @@ extension StreamCore {
     /// ## Cancellation
     /// A cancelled (or timed-out) write returns at once; its bytes stay queued and are still sent,
     /// in order, so the stream stays consistent.
-    func write(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
+    nonisolated(nonsending) func write(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
         // On the loop with nothing queued, the socket usually takes everything at once: then there
         // is nothing to wait for, so skip the continuation and the waiter list.
         var written = 0
@@ -101,7 +101,7 @@ extension StreamCore {
     }
 
     /// The slow path of `write(_:deadline:)`: hand the bytes to the loop and wait for them.
-    private func queueWrite(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
+    private nonisolated(nonsending) func queueWrite(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
         let id = state.withLock { $0.writeWaiters.reserveID() }
         var timeout: Scheduled?
         defer { timeout?.cancel() }

@@ -109,7 +109,7 @@ final class ListenerCore: HandleCore, @unchecked Sendable {
     }
 
     /// Waits for a connection and takes it.
-    func accept() async throws -> TCPStream {
+    nonisolated(nonsending) func accept() async throws -> TCPStream {
         while true {
             if let stream = try tryTake() { return stream }
             try await suspendAsWaiter(on: state, \.acceptors, loop: loop) { state in

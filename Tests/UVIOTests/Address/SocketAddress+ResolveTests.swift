@@ -107,9 +107,11 @@ struct SocketAddressResolveTests {
 
     /// Waits until `loop` has `count` registered resources (here: running lookups).
     private func waitForResources(_ count: Int, on loop: EventLoop) async throws {
-        while try await Self.onLoop(loop, { loop.openResourceCount }) != count {
+        // Bounded: at most about 30 s of 1 ms steps, then the expectation fails.
+        for _ in 0..<30_000 where try await Self.onLoop(loop, { loop.openResourceCount }) != count {
             try await loop.sleep(for: .milliseconds(1))
         }
+        #expect(try await Self.onLoop(loop, { loop.openResourceCount }) == count)
     }
 
     private static func onLoop<T: Sendable>(_ loop: EventLoop, _ body: @escaping @Sendable () -> T) async throws -> T {

@@ -85,7 +85,7 @@ struct TimerTests {
         try loop.schedule(in: .seconds(30)) { ran.withLock { $0 = true } }
         let sleeper = Task { try await loop.sleep(for: .seconds(30)) }
         try await onLoop(loop) {}  // the schedule has reached the loop
-        while try await onLoop(loop, { loop.timers.count }) < 2 { await Task.yield() }
+        #expect(try await eventually(on: loop) { loop.timers.count == 2 })
         try await loop.shutdown()
         await #expect(throws: UVError.loopShutDown) { try await sleeper.value }
         #expect(ran.value == false)
