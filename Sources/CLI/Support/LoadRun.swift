@@ -28,8 +28,8 @@ final class LoadCounters: Sendable {
     let bytes = Atomic<Int>(0)
     let mismatches = Atomic<Int>(0)
     let failures = Atomic<Int>(0)
-    let latencies = Mutex<[UInt64]>([])
-    let firstError = Mutex<String?>(nil)
+    let latencies = Locked<[UInt64]>([])
+    let firstError = Locked<String?>(nil)
 }
 
 /// What one connection measures: round trips in nanoseconds, kept locally and handed in once.

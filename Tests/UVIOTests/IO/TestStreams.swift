@@ -1,5 +1,4 @@
-import Synchronization
-import UVIO
+@testable import UVIO
 
 /// A buffered reader that serves a fixed byte array in chunks, then ends.
 ///
@@ -24,7 +23,7 @@ final class ChunkedReader: AsyncBufferedByteReader, Sendable {
         var calls = 0
     }
 
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
 
     /// Serves `data` in chunks of `chunkSize` bytes.
     convenience init(_ data: [UInt8], chunkSize: Int, end: End = .endOfStream) {
@@ -34,7 +33,7 @@ final class ChunkedReader: AsyncBufferedByteReader, Sendable {
     /// Serves `data` in chunks of the given sizes, repeated as needed.
     init(_ data: [UInt8], chunkSizes: [Int], end: End = .endOfStream) {
         precondition(!chunkSizes.isEmpty && chunkSizes.allSatisfy { $0 > 0 })
-        state = Mutex(State(data: data, chunkSizes: chunkSizes, end: end))
+        state = LockedValue(State(data: data, chunkSizes: chunkSizes, end: end))
     }
 
     convenience init(_ text: String, chunkSize: Int, end: End = .endOfStream) {
@@ -91,7 +90,7 @@ final class LimitedWriter: AsyncByteWriter, Sendable {
         var isShutDown = false
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     let maxPerCall: Int
     let capacity: Int
 

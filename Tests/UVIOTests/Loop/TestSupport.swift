@@ -1,5 +1,4 @@
 @testable import UVIO
-import Synchronization
 
 /// Runs `body` with a fresh loop and shuts it down afterwards; the shutdown throws if
 /// `uv_loop_close` did not return 0, so every test proves the loop closed cleanly.
@@ -28,8 +27,8 @@ func onLoop<R: Sendable>(_ loop: EventLoop, _ work: @escaping @Sendable () throw
 
 /// A value shared between test threads, behind a lock.
 final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
+    private let mutex: LockedValue<Value>
+    init(_ value: Value) { mutex = LockedValue(value) }
     func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
     var value: Value { mutex.withLock { $0 } }
 }

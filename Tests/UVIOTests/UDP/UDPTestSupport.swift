@@ -1,9 +1,8 @@
-import Synchronization
 @testable import UVIO
 
 /// A one-shot wake-up for manual polling: the waker resumes a suspended test task.
 final class WakeSignal: Sendable {
-    private let state = Mutex<(woken: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let state = LockedValue<(woken: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
 
     var waker: Waker { Waker { [self] in wake() } }
 
