@@ -35,4 +35,17 @@ static inline void CLibUV_set_thread_name(const char *name) {
     prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
 }
 
+/* ThreadSanitizer's annotations. The weak symbols resolve only when the sanitizer's runtime is
+   linked in; in every other build they are null and the helpers do nothing. */
+extern void __tsan_acquire(void *addr) __attribute__((weak));
+extern void __tsan_release(void *addr) __attribute__((weak));
+
+static inline void CLibUV_tsan_acquire(const void *addr) {
+    if (__tsan_acquire) __tsan_acquire((void *)addr);
+}
+
+static inline void CLibUV_tsan_release(const void *addr) {
+    if (__tsan_release) __tsan_release((void *)addr);
+}
+
 #endif

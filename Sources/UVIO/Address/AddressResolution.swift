@@ -20,7 +20,7 @@ final class AddressResolution: LoopResource, @unchecked Sendable {
     // rest is immutable.
 
     private struct Waiter {
-        var continuation: UnsafeContinuation<[SocketAddress], any Error>?
+        var continuation: HandOff<[SocketAddress], any Error>?
         /// Set by cancellation, even before the continuation exists.
         var cancelled = false
     }
@@ -41,7 +41,7 @@ final class AddressResolution: LoopResource, @unchecked Sendable {
     /// Starts the lookup and waits for its answer. Call once.
     func run() async throws -> [SocketAddress] {
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { continuation in
+            try await withThrowingHandOff { continuation in
                 wait(with: continuation)
             }
         } onCancel: {
@@ -49,7 +49,7 @@ final class AddressResolution: LoopResource, @unchecked Sendable {
         }
     }
 
-    private func wait(with continuation: UnsafeContinuation<[SocketAddress], any Error>) {
+    private func wait(with continuation: HandOff<[SocketAddress], any Error>) {
         let cancelled = waiter.withLock { waiter in
             waiter.continuation = continuation
             return waiter.cancelled
@@ -172,7 +172,7 @@ final class AddressResolution: LoopResource, @unchecked Sendable {
         takeContinuation()?.resume(throwing: error)
     }
 
-    private func takeContinuation() -> UnsafeContinuation<[SocketAddress], any Error>? {
+    private func takeContinuation() -> HandOff<[SocketAddress], any Error>? {
         waiter.withLock { waiter in
             defer { waiter.continuation = nil }
             return waiter.continuation

@@ -8,7 +8,7 @@
 /// ```
 public final class FutureHandle<Output: Sendable>: Sendable {
     private enum State {
-        case running(continuations: [UnsafeContinuation<Output, any Error>], signals: [ThreadSignal])
+        case running(continuations: [HandOff<Output, any Error>], signals: [ThreadSignal])
         case finished(Result<Output, any Error>)
     }
 
@@ -27,7 +27,7 @@ public final class FutureHandle<Output: Sendable>: Sendable {
     /// `cancel()` for that.
     public var value: Output {
         get async throws {
-            try await withUnsafeThrowingContinuation { continuation in
+            try await withThrowingHandOff { continuation in
                 let result = state.withLock { state -> Result<Output, any Error>? in
                     switch state {
                     case .finished(let result):
@@ -85,7 +85,7 @@ public final class FutureHandle<Output: Sendable>: Sendable {
 
     /// Records the result once and wakes whoever waits.
     func finish(_ result: Result<Output, any Error>) {
-        let waiting = state.withLock { state -> ([UnsafeContinuation<Output, any Error>], [ThreadSignal])? in
+        let waiting = state.withLock { state -> ([HandOff<Output, any Error>], [ThreadSignal])? in
             guard case .running(let continuations, let signals) = state else { return nil }
             state = .finished(result)
             return (continuations, signals)

@@ -111,7 +111,7 @@ class HandleCore: LoopResource, @unchecked Sendable {
     /// Closes from any thread and waits until libuv has released the handle. Closing twice is not
     /// an error.
     func close() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+        await withHandOff { (continuation: HandOff<Void, Never>) in
             do {
                 try onLoop { [self] in close { continuation.resume() } }
             } catch {
@@ -138,7 +138,7 @@ extension HandleCore {
     /// - Throws: what `body` throws; `UVError.loopShutDown` when the loop takes no more jobs.
     func perform<R: Sendable>(_ body: @escaping @Sendable () throws -> R) async throws -> R {
         if loop.inEventLoop { return try body() }
-        return try await withUnsafeThrowingContinuation { continuation in
+        return try await withThrowingHandOff { continuation in
             do {
                 try loop.execute { continuation.resume(with: Result { try body() }) }
             } catch {

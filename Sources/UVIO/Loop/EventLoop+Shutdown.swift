@@ -23,7 +23,7 @@ extension EventLoop {
     ///   the loop could not be closed.
     public func shutdown() async throws(UVError) {
         try beginShutdown(blocking: false)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        await withHandOff { (continuation: HandOff<Void, Never>) in
             let done = shutdownWaiters.withLock { waiters in
                 if hasFinished.load(ordering: .acquiring) { return true }
                 waiters.append(continuation)

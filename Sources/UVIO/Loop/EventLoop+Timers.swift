@@ -40,7 +40,7 @@ extension EventLoop {
         try Task.checkCancellation()
         let box = LockedValue<(entry: TimerEntry?, cancelled: Bool)>((nil, false))
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let entry = TimerEntry(.continuation(continuation))
                 let cancelled = box.withLock { box in
                     box.entry = entry

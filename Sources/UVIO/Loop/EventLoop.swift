@@ -65,7 +65,7 @@ public final class EventLoop: @unchecked Sendable {
     let finished = ThreadSignal()
     let closeResult = Atomic<Int32>(0)
     let hasFinished = Atomic<Bool>(false)
-    let shutdownWaiters = LockedValue<[CheckedContinuation<Void, Never>]>([])
+    let shutdownWaiters = LockedValue<[HandOff<Void, Never>]>([])
 
     // Loop-thread state.
     var localJobs = Deque<Job>()

@@ -8,7 +8,7 @@ final class TimerEntry: Sendable {
     enum Action: @unchecked Sendable {
         // Safe: a continuation is resumed exactly once, by whoever wins the `state` exchange.
         case closure(@Sendable () -> Void)
-        case continuation(UnsafeContinuation<Void, any Error>)
+        case continuation(HandOff<Void, any Error>)
     }
 
     static let pending: UInt8 = 0

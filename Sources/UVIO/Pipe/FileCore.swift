@@ -67,7 +67,7 @@ final class FileCore: Sendable {
     /// Runs one file-system request on the loop's thread pool over `request.buffer[offset...]`;
     /// returns libuv's count (bytes read, 0 at end of file, or bytes written).
     private func run(_ request: FileRequest, from offset: Int = 0) async throws -> Int {
-        try await withUnsafeThrowingContinuation { continuation in
+        try await withThrowingHandOff { continuation in
             request.continuation = continuation
             do {
                 try loop.execute { [loop, fd] in request.start(loop: loop, fd: fd, offset: offset) }
@@ -85,7 +85,7 @@ final class FileRequest: @unchecked Sendable {
     let request = UnsafeMutablePointer<uv_fs_t>.allocate(capacity: 1)
     let buffer: UnsafeMutableRawBufferPointer
     let isRead: Bool
-    var continuation: UnsafeContinuation<Int, any Error>?
+    var continuation: HandOff<Int, any Error>?
 
     init(byteCount: Int, isRead: Bool) {
         buffer = .allocate(byteCount: max(byteCount, 1), alignment: 1)

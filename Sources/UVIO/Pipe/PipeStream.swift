@@ -52,7 +52,7 @@ public final class PipeStream: Sendable {
     /// The corresponding libuv call is `uv_pipe_connect`.
     public static func connect(path: String, on loop: EventLoop = .shared) async throws -> PipeStream {
         let core = StreamCore(loop: loop, size: PipeHandle.size)
-        return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PipeStream, any Error>) in
+        return try await withThrowingHandOff { (continuation: HandOff<PipeStream, any Error>) in
             do {
                 try core.onLoop {
                     do {
@@ -87,9 +87,9 @@ public final class PipeStream: Sendable {
 private final class ConnectCompletion {
     let core: StreamCore
     let path: String
-    let continuation: UnsafeContinuation<PipeStream, any Error>
+    let continuation: HandOff<PipeStream, any Error>
 
-    init(_ core: StreamCore, _ path: String, _ continuation: UnsafeContinuation<PipeStream, any Error>) {
+    init(_ core: StreamCore, _ path: String, _ continuation: HandOff<PipeStream, any Error>) {
         self.core = core
         self.path = path
         self.continuation = continuation

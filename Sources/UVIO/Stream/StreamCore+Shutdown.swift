@@ -30,7 +30,7 @@ extension StreamCore {
 
     /// Shuts down the write side from any thread and waits for it.
     func shutdownWrite() async throws {
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+        try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
             do {
                 try onLoop { [self] in
                     shutdownWrite { error in

@@ -106,7 +106,7 @@ extension StreamCore {
         var timeout: Scheduled?
         defer { timeout?.cancel() }
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let cancelled = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
                     state.writeWaiters.add(.continuation(continuation), id: id)

@@ -22,7 +22,7 @@ nonisolated(nonsending) func suspendAsWaiter<State>(
     var timeout: Scheduled?
     defer { timeout?.cancel() }
     try await withTaskCancellationHandler {
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+        try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
             // A cancellation handler that ran before the registration found nothing to remove, so
             // the flag is checked again under the same lock as the registration.
             let registered = state.withLock { value -> Bool? in

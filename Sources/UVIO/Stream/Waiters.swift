@@ -6,7 +6,7 @@
 enum Waiter: @unchecked Sendable {
     // Safe: a continuation is resumed exactly once — by whoever removes the waiter from its
     // `WaiterList` while holding the stream's lock.
-    case continuation(UnsafeContinuation<Void, any Error>)
+    case continuation(HandOff<Void, any Error>)
     case signal(ThreadSignal)
     /// A poll-style future's waker: woken, its task polls again (errors are seen on that poll).
     case waker(Waker)

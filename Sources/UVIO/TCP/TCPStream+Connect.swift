@@ -93,7 +93,7 @@ func withDeadline<R: Sendable>(
 private final class ConnectAttempt: Sendable {
     struct State {
         var core: StreamCore?
-        var continuation: UnsafeContinuation<TCPStream, any Error>?
+        var continuation: HandOff<TCPStream, any Error>?
         /// Why the attempt was abandoned, if it was.
         var abandoned: (any Error)?
         /// The caller has its answer; abandoning now changes nothing.
@@ -114,7 +114,7 @@ private final class ConnectAttempt: Sendable {
             }
         }
         return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { continuation in
+            try await withThrowingHandOff { continuation in
                 state.withLock { $0.continuation = continuation }
                 do {
                     try loop.execute { [self] in start(address) }

@@ -76,7 +76,7 @@ public final class TCPStream: Sendable {
     /// Closes the connection with a TCP reset (RST) instead of an orderly FIN: the peer's reads
     /// fail with `UVError.connectionReset`. The corresponding libuv call is `uv_tcp_close_reset`.
     public func closeWithReset() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+        await withHandOff { (continuation: HandOff<Void, Never>) in
             do {
                 try core.onLoop { [core] in
                     core.closeWithReset()

@@ -169,7 +169,7 @@ extension UDPCore {
         try await waitForRoom(cost)
         let id = state.withLock { $0.sendWaiters.reserveID() }
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let cancelled = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
                     state.sendWaiters.add(.continuation(continuation), id: id)
