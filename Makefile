@@ -26,8 +26,10 @@ test: deps
 		echo; grep -E "Test run with|error:" .build/test.log | tail -n 3 || true; exit $$status
 
 # The suite under ThreadSanitizer and under AddressSanitizer with leak detection, each in a build
-# folder of its own. XCTest is left out: its runner leaks a few objects of its own at exit.
-SANITIZER_TEST = $(SWIFT) test --disable-xctest --sanitize=$(1) --scratch-path .build-$(1)
+# folder of its own. XCTest is left out: its runner leaks a few objects of its own at exit. Tests
+# run one at a time: in parallel, a sanitizer slows the two cores so much that tests spend most of
+# a minute waiting for a thread and hit their time limits.
+SANITIZER_TEST = $(SWIFT) test --disable-xctest --no-parallel --sanitize=$(1) --scratch-path .build-$(1)
 
 test-tsan: deps
 	TSAN_OPTIONS=halt_on_error=1:suppressions=$(CURDIR)/.tsan-suppressions $(call SANITIZER_TEST,thread)
