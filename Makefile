@@ -32,7 +32,7 @@ test: deps
 SANITIZER_TEST = $(SWIFT) test --disable-xctest --no-parallel --sanitize=$(1) --scratch-path .build-$(1)
 
 test-tsan: deps
-	TSAN_OPTIONS=halt_on_error=1:suppressions=$(CURDIR)/.tsan-suppressions $(call SANITIZER_TEST,thread)
+	TSAN_OPTIONS=halt_on_error=1 $(call SANITIZER_TEST,thread)
 
 test-asan: deps
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 $(call SANITIZER_TEST,address)

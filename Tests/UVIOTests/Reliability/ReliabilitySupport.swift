@@ -158,13 +158,6 @@ func builtExecutable(_ name: String) -> String? {
 func runProbe(
     _ arguments: [String], environment: [String] = [], timeout: Duration = .seconds(90)
 ) async throws -> [String: String] {
-    if activeSanitizer == "ThreadSanitizer" {
-        // The probe is built with the same sanitizer. In its top-level code, ThreadSanitizer
-        // reports the concurrency runtime's continuation handshake (resume on the loop thread,
-        // then the task's frame reused on a pool thread) with stacks that .tsan-suppressions
-        // does not match; the in-process suites cover the same calls under ThreadSanitizer.
-        try cancelTest("the ReliabilityProbes scenarios do not run under ThreadSanitizer")
-    }
     let probe = try #require(builtExecutable("ReliabilityProbes"), "ReliabilityProbes is built with the tests")
     let (status, output) = try await ChildProcess.run(["env"] + environment + [probe] + arguments, timeout: timeout)
     guard status == 0, let line = output.split(separator: "\n").last(where: { $0.hasPrefix("RESULT ") }) else {
