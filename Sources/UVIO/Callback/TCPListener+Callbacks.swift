@@ -26,12 +26,8 @@ extension TCPListener {
     /// `.failure(UVError.loopShutDown)`. While a handler is installed it takes the connections
     /// that `accept()`, `connections` and `pollAccept` would get.
     public func startAccepting(handler: sending @escaping (Result<TCPStream, UVError>) -> Void) {
-        let handler = Transfer(handler)
-        do {
-            try core.onLoop { [core] in CallbackAcceptor(core: core, handler: handler.value).install() }
-        } catch {
-            handler.value(.failure(error))
-        }
+        core.onLoop(passing: handler, { [core] in CallbackAcceptor(core: core, handler: $0).install() },
+                    ifShutDown: { handler, error in handler(.failure(error)) })
     }
 
     /// Stops calling the handler of `startAccepting(handler:)`; later connections wait for
@@ -51,11 +47,6 @@ extension TCPListener {
     /// `completion` runs on the listener's loop thread (on the calling thread if the loop has shut
     /// down, which closed the listener already).
     public func close(completion: sending @escaping () -> Void) {
-        let completion = Transfer(completion)
-        do {
-            try core.onLoop { [core] in core.close(then: completion.value) }
-        } catch {
-            completion.value()
-        }
+        core.onLoop(passing: completion, { [core] in core.close(then: $0) }, ifShutDown: { completion, _ in completion() })
     }
 }

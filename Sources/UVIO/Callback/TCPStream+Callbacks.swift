@@ -42,12 +42,8 @@ extension TCPStream {
     /// `.error(UVError.loopShutDown)`. While a handler is installed it takes over reading:
     /// `read(into:)`, `consumeBuffered` and `pollRead` see no new bytes and should not be used.
     public func startReading(handler: sending @escaping (ReadEvent) -> Void) {
-        let handler = Transfer(handler)
-        do {
-            try core.onLoop { [core] in CallbackReader(core: core, handler: handler.value).install() }
-        } catch {
-            handler.value(.error(error))
-        }
+        core.onLoop(passing: handler, { [core] in CallbackReader(core: core, handler: $0).install() },
+                    ifShutDown: { handler, error in handler(.error(error)) })
     }
 
     /// Stops calling the handler of `startReading(handler:)`. Bytes that arrive later are
@@ -100,12 +96,7 @@ extension TCPStream {
     /// `completion` runs on the stream's loop thread (on the calling thread if the loop has shut
     /// down).
     public func shutdownWrite(completion: sending @escaping (UVError?) -> Void) {
-        let completion = Transfer(completion)
-        do {
-            try core.onLoop { [core] in core.shutdownWrite(completion: completion.value) }
-        } catch {
-            completion.value(error)
-        }
+        core.onLoop(passing: completion, { [core] in core.shutdownWrite(completion: $0) }, ifShutDown: { $0($1) })
     }
 
     /// Closes the stream and calls `completion` once libuv has released it. Pending reads and
@@ -116,11 +107,6 @@ extension TCPStream {
     /// `completion` runs on the stream's loop thread (on the calling thread if the loop has shut
     /// down, which closed the stream already).
     public func close(completion: sending @escaping () -> Void) {
-        let completion = Transfer(completion)
-        do {
-            try core.onLoop { [core] in core.close(then: completion.value) }
-        } catch {
-            completion.value()
-        }
+        core.onLoop(passing: completion, { [core] in core.close(then: $0) }, ifShutDown: { completion, _ in completion() })
     }
 }
