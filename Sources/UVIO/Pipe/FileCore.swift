@@ -28,12 +28,7 @@ final class FileCore: Sendable {
             var result: R?
             try state.withLock { state in
                 if !state.buffer.isEmpty {
-                    let (consumed, value) = try state.buffer.withUnreadBytes(body)
-                    guard consumed >= 0, consumed <= state.buffer.count else {
-                        throw UVError.limitExceeded.with(context: "consumed \(consumed) of \(state.buffer.count) bytes")
-                    }
-                    state.buffer.consume(consumed)
-                    result = value
+                    result = try state.buffer.consume(with: body)
                 } else if state.atEnd {
                     result = try body(UnsafeRawBufferPointer(start: nil, count: 0)).result
                 }

@@ -28,6 +28,19 @@ struct ReceiveBuffer {
         try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start...])) }
     }
 
+    /// Lets `body` look at the unread bytes and consumes as many as it says: the step behind every
+    /// `consumeBuffered`.
+    /// - Throws: `limitExceeded` when `body` claims more bytes than it was given (or fewer than
+    ///   none); what `body` throws.
+    mutating func consume<R>(with body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: R)) throws -> R {
+        let (consumed, result) = try withUnreadBytes(body)
+        guard consumed >= 0, consumed <= count else {
+            throw UVError.limitExceeded.with(context: "consumed \(consumed) of \(count) bytes")
+        }
+        consume(consumed)
+        return result
+    }
+
     mutating func consume(_ count: Int) {
         precondition(count >= 0 && count <= self.count, "consumed more bytes than buffered")
         start += count

@@ -10,12 +10,7 @@ extension StreamCore {
         var result: R?  // filled under the lock; R need not be Sendable, so it is not returned through withLock
         let resume = try state.withLock { state throws -> Bool in
             if !state.buffer.isEmpty {
-                let (consumed, value) = try state.buffer.withUnreadBytes(body)
-                guard consumed >= 0, consumed <= state.buffer.count else {
-                    throw UVError.limitExceeded.with(context: "consumed \(consumed) of \(state.buffer.count) bytes")
-                }
-                state.buffer.consume(consumed)
-                result = value
+                result = try state.buffer.consume(with: body)
                 guard state.pausedAtWatermark, state.buffer.count <= lowWatermark, state.readEnd == nil else {
                     return false
                 }

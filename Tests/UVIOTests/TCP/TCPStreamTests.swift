@@ -26,6 +26,20 @@ struct TCPStreamTests {
         }
     }
 
+    @Test func consumingMoreThanBufferedThrowsAndKeepsTheBytes() async throws {
+        try await withLoop { loop in
+            let listener = try await loopbackListener(on: loop)
+            let (client, server) = try await connectedPair(listener)
+            try await client.write("abc")
+            try await client.shutdownWrite()
+            await #expect(throws: UVError.limitExceeded) {
+                try await server.consumeBuffered { bytes in (bytes.count + 1, ()) }
+            }
+            #expect(try await server.readToEnd() == Array("abc".utf8))
+            await client.close(); await server.close(); await listener.close()
+        }
+    }
+
     @Test func earlyEndOfStreamInReadExactCarriesTheCount() async throws {
         try await withLoop { loop in
             let listener = try await loopbackListener(on: loop)
