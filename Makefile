@@ -19,11 +19,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# swift-testing runs tests in parallel; the summary line is repeated at the end, pass or fail.
+# Tests in parallel hold up to about 2,000 descriptors at once, more than the soft limit of 1024 that
+# many machines start with: every test recipe first raises the soft limit to the hard one.
+RAISE_FD_LIMIT = ulimit -Sn "$$(ulimit -Hn)";
+
+# swift-testing runs tests in parallel. The failures and the summary line are repeated at the end,
+# so that the last lines of a long log say which tests failed.
 test: deps
 	@mkdir -p .build
-	@status=0; $(SWIFT) test --parallel --disable-xctest 2>&1 | tee .build/test.log || status=$$?; \
-		echo; grep -E "Test run with|error:" .build/test.log | tail -n 3 || true; exit $$status
+	@$(RAISE_FD_LIMIT) status=0; $(SWIFT) test --parallel --disable-xctest 2>&1 | tee .build/test.log || status=$$?; \
+		echo; grep -E "recorded an issue|Test run with|error:" .build/test.log | tail -n 30 || true; exit $$status
 
 # The suite under ThreadSanitizer and under AddressSanitizer with leak detection, each in a build
 # folder of its own. XCTest is left out: its runner leaks a few objects of its own at exit. Tests
@@ -32,10 +37,10 @@ test: deps
 SANITIZER_TEST = $(SWIFT) test --disable-xctest --no-parallel --sanitize=$(1) --scratch-path .build-$(1)
 
 test-tsan: deps
-	TSAN_OPTIONS=halt_on_error=1 $(call SANITIZER_TEST,thread)
+	$(RAISE_FD_LIMIT) TSAN_OPTIONS=halt_on_error=1 $(call SANITIZER_TEST,thread)
 
 test-asan: deps
-	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 $(call SANITIZER_TEST,address)
+	$(RAISE_FD_LIMIT) ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 $(call SANITIZER_TEST,address)
 
 test-sanitizers: test-tsan test-asan
 
@@ -56,7 +61,7 @@ clean:
 # The stress tests at the full size of issue 9 (10,000 connections, 30 s of churn, 1 GiB through
 # the proxy, 1,000,000 datagrams, 200 memory rounds); `make test` runs them scaled down.
 stress: deps
-	UVIO_STRESS=full $(SWIFT) test --disable-xctest --filter Reliability
+	$(RAISE_FD_LIMIT) UVIO_STRESS=full $(SWIFT) test --disable-xctest --filter Reliability
 
 # libFuzzer targets for the address parser and the line reader, FUZZ_SECONDS each; see Fuzz/run.sh.
 FUZZ_SECONDS ?= 30
