@@ -72,10 +72,12 @@ extension TCPStream {
     /// `completion` runs on the stream's loop thread (on the calling thread if the loop has shut
     /// down, with `UVError.loopShutDown`).
     public func write(_ bytes: some Collection<UInt8>, completion: sending @escaping (UVError?) -> Void) {
-        let completion = Transfer(completion)
         if loop.inEventLoop {
-            return withContiguousBytes(bytes) { core.write($0, completion: .callback(completion.value)) }
+            // The closure goes straight into the request: boxing it in the generic `Transfer` would
+            // allocate two reabstraction thunks per write.
+            return withContiguousBytes(bytes) { core.write($0, completion: .callback(completion)) }
         }
+        let completion = Transfer(completion)
         let copy = [UInt8](bytes)
         do {
             try loop.execute { [core] in

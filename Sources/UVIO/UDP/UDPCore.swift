@@ -17,7 +17,8 @@ import DequeModule
 /// libuv is called only on the loop thread. `state` is behind a mutex so that receivers on any
 /// thread take datagrams without a hop; `batchBuffer` and the handle are loop-thread only.
 final class UDPCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a LockedValue; `batchBuffer` and the handle are loop-thread only.
+    // Safe: `state` is a LockedValue; `batchBuffer`, `receiveHandler` and the handle are
+    // loop-thread only.
 
     struct State {
         /// Received datagrams nobody has taken yet, oldest first; at most `queueLimit`.
@@ -26,8 +27,6 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         var receivers = WaiterList()
         /// The waker of the last `pollReceive` that returned pending (one per socket, as Tokio).
         var pollReceiver: Waker?
-        /// The callback façade's handler: while set, datagrams go to it instead of the queue.
-        var handler: (@Sendable (Result<Datagram, UVError>) -> Void)?
         /// An error libuv reported while receiving (such as `ECONNREFUSED` on a connected socket
         /// after an ICMP port-unreachable); the next receive throws it once, then receiving goes on.
         var receiveError: UVError?
@@ -53,6 +52,10 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     }
 
     let state = LockedValue(State())
+    /// The callback façade's handler: while set, datagrams go to it instead of the queue. Loop
+    /// thread only, outside `state`: returning a closure out of the generic `withLock` would
+    /// allocate reabstraction thunks on every datagram.
+    private var receiveHandler: (@Sendable (Result<Datagram, UVError>) -> Void)?
     let family: SocketAddress.Family
     let configuration: UDPSocket.Configuration
     /// With batched receive: the buffer `recvmmsg` fills, `batchChunks` slots of 64 KiB.
@@ -126,31 +129,32 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         let bytes = length == 0 ? [] : [UInt8](UnsafeRawBufferPointer(start: base, count: length))
         let datagram = Datagram(bytes: bytes, sender: sender, isTruncated: truncated)
 
-        let (handler, waiters, waker) = state.withLock { state in
+        if let receiveHandler {
+            state.withLock { $0.received += 1 }
+            return receiveHandler(.success(datagram))
+        }
+        let (waiters, waker) = state.withLock { state in
             state.received += 1
-            if let handler = state.handler { return (Optional(handler), WaiterBatch(), Waker?.none) }
             guard state.queue.count < configuration.receiveQueueLimit else {
                 // Nobody is taking datagrams: drop the newest and count it, rather than grow.
                 state.dropped += 1
-                return (nil, WaiterBatch(), nil)
+                return (WaiterBatch(), Waker?.none)
             }
             state.queue.append(datagram)
             defer { state.pollReceiver = nil }
-            return (nil, state.receivers.takeAll(), state.pollReceiver)
+            return (state.receivers.takeAll(), state.pollReceiver)
         }
-        handler?(.success(datagram))
         waiters.wake()
         waker?.wake()
     }
 
     private func receiveFailed(_ error: UVError) {
-        let (handler, waiters, waker) = state.withLock { state in
-            if let handler = state.handler { return (Optional(handler), WaiterBatch(), Waker?.none) }
+        if let receiveHandler { return receiveHandler(.failure(error)) }
+        let (waiters, waker) = state.withLock { state in
             state.receiveError = error
             defer { state.pollReceiver = nil }
-            return (nil, state.receivers.takeAll(), state.pollReceiver)
+            return (state.receivers.takeAll(), state.pollReceiver)
         }
-        handler?(.failure(error))
         waiters.wake()
         waker?.wake()
     }
@@ -200,12 +204,12 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         assert(loop.inEventLoop)
         let (queued, end) = state.withLock { state -> ([Datagram], UVError?) in
             if let end = state.end { return ([], end) }
-            state.handler = handler
             guard handler != nil else { return ([], nil) }
             defer { state.queue.removeAll() }
             return (Array(state.queue), nil)
         }
         if let end { handler?(.failure(end)); return }
+        receiveHandler = handler
         for datagram in queued { handler?(.success(datagram)) }
     }
 
@@ -241,17 +245,17 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     // MARK: Closing (loop thread)
 
     override func willClose() {
-        let (handler, receivers, receiveWaker, senders, sendWaker) = state.withLock { state in
+        let (receivers, receiveWaker, senders, sendWaker) = state.withLock { state in
             state.end = closeReason
             state.queue.removeAll()
             defer {
-                state.handler = nil  // breaks a cycle through a handler that captures the socket
                 state.pollReceiver = nil
                 state.pollSender = nil
             }
-            return (state.handler, state.receivers.takeAll(), state.pollReceiver, state.senders.takeAll(),
-                    state.pollSender)
+            return (state.receivers.takeAll(), state.pollReceiver, state.senders.takeAll(), state.pollSender)
         }
+        let handler = receiveHandler
+        receiveHandler = nil  // breaks a cycle through a handler that captures the socket
         handler?(.failure(closeReason))
         receivers.wake()
         receiveWaker?.wake()
