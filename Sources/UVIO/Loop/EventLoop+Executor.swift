@@ -9,19 +9,22 @@
 // - `withTaskExecutorPreference(loop) { ... }`: the closure runs on the loop only when it is
 //   nonisolated. The closure inherits the isolation of the code that calls it (`#isolation`),
 //   and isolated code runs on its actor's executor, not on the preferred one.
+//
+// The two roles have two identities. Jobs that reach the loop as a task executor run as
+// nonisolated code (`runSynchronously(on:)`), so that a task resumed on the loop goes on at once;
+// run as isolated to the loop, every resumption of nonisolated code would be a switch of
+// executor, queued again for a later pass. Jobs of actors come through `LoopIsolation`, the
+// serial executor that `asUnownedSerialExecutor()` names, and run isolated to the loop.
 
 extension EventLoop: TaskExecutor, SerialExecutor {
+    /// Takes a job of a task that prefers this loop (or of a default actor such a task calls).
     public func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        if !enqueue(.task(job)) {
-            // The loop has closed: run the job elsewhere rather than leave its task suspended
-            // forever. Whatever it awaits from this loop fails with `UVError.loopShutDown`.
-            globalConcurrentExecutor.enqueue(ExecutorJob(job))
-        }
+        enqueueJob(UnownedJob(job), isolated: false)
     }
 
+    /// The loop as the serial executor of actors: their jobs run isolated to the loop.
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
-        UnownedSerialExecutor(complexEquality: self)
+        UnownedSerialExecutor(complexEquality: isolation)
     }
 
     public func asUnownedTaskExecutor() -> UnownedTaskExecutor {
@@ -38,5 +41,36 @@ extension EventLoop: TaskExecutor, SerialExecutor {
 
     public func isIsolatingCurrentContext() -> Bool? {
         inEventLoop
+    }
+
+    func enqueueJob(_ job: UnownedJob, isolated: Bool) {
+        if !enqueue(isolated ? .isolated(job) : .task(job)) {
+            // The loop has closed: run the job elsewhere rather than leave its task suspended
+            // forever. Whatever it awaits from this loop fails with `UVError.loopShutDown`.
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
+        }
+    }
+}
+
+/// The serial executor of actors whose `unownedExecutor` is an event loop; see the note above.
+final class LoopIsolation: SerialExecutor, @unchecked Sendable {
+    // Safe: `loop` is set once, in `EventLoop.init`, before the loop is shared with another thread;
+    // the loop owns this object, so it outlives it.
+    unowned(unsafe) var loop: EventLoop!
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        loop.enqueueJob(UnownedJob(job), isolated: true)
+    }
+
+    func isSameExclusiveExecutionContext(other: LoopIsolation) -> Bool {
+        self === other
+    }
+
+    func checkIsolated() {
+        loop.checkIsolated()
+    }
+
+    func isIsolatingCurrentContext() -> Bool? {
+        loop.inEventLoop
     }
 }

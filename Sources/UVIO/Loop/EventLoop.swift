@@ -55,6 +55,8 @@ public final class EventLoop: @unchecked Sendable {
     /// The buffer libuv reads into for every stream on this loop (one read callback runs at a
     /// time); the stream core copies what arrived out of it.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// The loop as actors' serial executor (see EventLoop+Executor.swift).
+    let isolation = LoopIsolation()
 
     let inbox = LockedValue(Inbox())
     /// Threads that decided to call `uv_async_send` and have not returned from it yet.
@@ -69,6 +71,8 @@ public final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state.
     var localJobs = Deque<Job>()
+    /// How many jobs of tasks and of actors the loop has run, for the tests of how each kind runs.
+    private(set) var jobsRun = (tasks: 0, isolated: 0)
     /// The loop-thread view of `State.closed`, readable without the lock.
     var closedLocally = false
     private var spareJobs = Deque<Job>()
@@ -87,6 +91,7 @@ public final class EventLoop: @unchecked Sendable {
         timerHandle = .allocate(capacity: 1)
         precondition(uv_loop_init(uvLoop) == 0, "uv_loop_init failed")
         uvLoop.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        isolation.loop = self
 
         uv_async_init(uvLoop, wakeup) { handle in EventLoop.from(handle!).drainInbox() }
         uv_check_init(uvLoop, drainCheck)
@@ -199,8 +204,12 @@ public final class EventLoop: @unchecked Sendable {
         switch job {
         case .closure(let work): work()
         case .runnable(let runnable): runnable.runOnLoop()
-        case .task(let task): task.runSynchronously(
-            isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+        case .task(let task):
+            jobsRun.tasks &+= 1
+            task.runSynchronously(on: asUnownedTaskExecutor())
+        case .isolated(let task):
+            jobsRun.isolated &+= 1
+            task.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
         }
     }
 

@@ -1,8 +1,11 @@
-/// One unit of work for an event loop: a closure, a Swift concurrency job from the executor, or
-/// an object that knows how to run itself (which, unlike a closure, costs no allocation to queue).
+/// One unit of work for an event loop: a closure, a Swift concurrency job, or an object that knows
+/// how to run itself (which, unlike a closure, costs no allocation to queue).
 enum Job {
     case closure(@Sendable () -> Void)
+    /// A job of a task that prefers the loop as its task executor: it runs as nonisolated code.
     case task(UnownedJob)
+    /// A job of an actor whose serial executor is the loop: it runs isolated to the loop.
+    case isolated(UnownedJob)
     case runnable(any LoopRunnable)
 }
 

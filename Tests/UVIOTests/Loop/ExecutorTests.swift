@@ -7,6 +7,15 @@ actor LoopActor {
     init(loop: EventLoop) { self.loop = loop }
     nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
 
+    /// Whether the runtime takes this code as isolated to the actor before and after a suspension.
+    func isolatedAcrossSuspension() async throws -> Bool {
+        preconditionIsolated()
+        let before = loop.inEventLoop
+        try await resumedByTheLoop(loop)
+        preconditionIsolated()
+        return before && loop.inEventLoop
+    }
+
     func onLoopAcrossSuspension() async throws -> [Bool] {
         var seen = [loop.inEventLoop]
         try await loop.sleep(for: .milliseconds(1))
@@ -14,6 +23,17 @@ actor LoopActor {
         await Task.yield()
         seen.append(loop.inEventLoop)
         return seen
+    }
+}
+
+/// Suspends until a job on `loop` resumes it.
+nonisolated func resumedByTheLoop(_ loop: EventLoop) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        do {
+            try loop.execute { continuation.resume() }
+        } catch {
+            continuation.resume(throwing: error)
+        }
     }
 }
 
@@ -96,6 +116,33 @@ struct ExecutorTests {
             try await loop.shutdown()
         }.value
         #expect(throws: UVError.loopShutDown) { try loop.execute {} }
+    }
+
+    @Test func aTaskResumedOnTheLoopGoesOnWithoutBeingQueuedAgain() async throws {
+        // Each round: the loop resumes the task from a job of its own, and the task, nonisolated,
+        // returns through `resumedByTheLoop`. Run as isolated to the loop, every resumption of
+        // nonisolated code was a switch of executor that queued the task again (5 jobs a round).
+        try await withLoop { loop in
+            let before = try await onLoop(loop) { loop.jobsRun.tasks }
+            try await Task(executorPreference: loop) {
+                for _ in 0..<100 { try await resumedByTheLoop(loop) }
+            }.value
+            let jobs = try await onLoop(loop) { loop.jobsRun.tasks } - before
+            #expect(jobs >= 100 && jobs <= 110, "\(jobs) task jobs for 100 resumptions")
+        }
+    }
+
+    @Test func anActorsJobsRunIsolatedToTheLoop() async throws {
+        // The actor's jobs come through the loop's serial executor, not as a task's jobs.
+        try await withLoop { loop in
+            let actor = LoopActor(loop: loop)
+            let before = try await onLoop(loop) { loop.jobsRun }
+            let isolated = try await actor.isolatedAcrossSuspension()
+            let after = try await onLoop(loop) { loop.jobsRun }
+            #expect(isolated)
+            #expect(after.isolated > before.isolated)
+            #expect(after.tasks == before.tasks)
+        }
     }
 
     @Test func unstructuredTaskWithoutPreferenceRunsOnTheGlobalPool() async throws {
