@@ -63,6 +63,52 @@ enum Probes {
         print("RESULT ok fillers=\(fillers.count) victim=\(victimSaw) survived=\(survived) served_after=3")
     }
 
+    // MARK: A loop made with no descriptor free
+
+    /// Takes every free descriptor, then makes a loop: libuv cannot create its epoll descriptor,
+    /// so the loop starts closed and its calls throw `loopShutDown` naming the cause. Once the
+    /// descriptors are free again, a new loop serves.
+    static func loopWithoutDescriptors() async throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let saved = limit
+        limit.rlim_cur = rlim_t(highestDescriptor() + 32)
+        guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw Failure("setrlimit: \(errno)") }
+        var fillers: [Int32] = []
+        while true {
+            let fd = dup(0)
+            if fd < 0 { break }
+            fillers.append(fd)
+        }
+        guard errno == EMFILE else { throw Failure("dup stopped with errno \(errno), not EMFILE") }
+
+        let loop = EventLoop(name: "probe-nofd")
+        var executeError: UVError?
+        do { try loop.execute {} } catch { executeError = error }
+        var bindError: (any Error)?
+        do { _ = try await TCPListener.bind(.loopbackIPv4(port: 0), on: loop) } catch { bindError = error }
+        try await loop.shutdown()
+
+        for fd in fillers { close(fd) }
+        var restored = saved
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &restored)
+        let healthy = EventLoop(name: "probe-fd-back")
+        let listener = try await TCPListener.bind(.loopbackIPv4(port: 0), on: healthy)
+        try await echo(through: listener, on: healthy, size: 1024)
+        await listener.close()
+        try await healthy.shutdown()
+
+        let cause = ["uv_loop_init", "uv_async_init"].first { "\(executeError.map { "\($0)" } ?? "")".contains($0) }
+        print("RESULT ok fillers=\(fillers.count) execute=\(name(of: executeError)) cause=\(cause ?? "none")",
+              "bind=\(name(of: bindError)) after=served")
+    }
+
+    /// `loopShutDown` for that error, `none` for no error, `other` for any other.
+    private static func name(of error: (any Error)?) -> String {
+        guard let error else { return "none" }
+        return error as? UVError == .loopShutDown ? "loopShutDown" : "other"
+    }
+
     // MARK: Descriptors
 
     /// Runs rounds of connections, failures and shutdowns with connections still open, and

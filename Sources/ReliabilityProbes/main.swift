@@ -6,6 +6,7 @@ import UVIO
 // `RESULT ok key=value ...` and exits 0, or prints `FAILED reason` and exits 1.
 //
 //     ReliabilityProbes emfile
+//     ReliabilityProbes loop-emfile
 //     ReliabilityProbes descriptors [rounds]
 //     ReliabilityProbes memory [rounds]
 //     ReliabilityProbes echo-clients PORT COUNT SIZE
@@ -18,6 +19,7 @@ let rounds = arguments.dropFirst().first.flatMap { Int($0) }
 do {
     switch arguments.first {
     case "emfile": try await Probes.emfile()
+    case "loop-emfile": try await Probes.loopWithoutDescriptors()
     case "descriptors": try await Probes.descriptors(rounds: rounds ?? 5)
     case "memory": try await Probes.memory(rounds: rounds ?? 30)
     case "echo-clients":
@@ -25,7 +27,7 @@ do {
         guard numbers.count == 3 else { throw Probes.Failure("echo-clients PORT COUNT SIZE") }
         try await Probes.echoClients(port: numbers[0], count: numbers[1], size: numbers[2])
     default:
-        print("usage: ReliabilityProbes emfile | descriptors [rounds] | memory [rounds] | echo-clients PORT COUNT SIZE")
+        print("usage: ReliabilityProbes emfile | loop-emfile | descriptors [rounds] | memory [rounds] | echo-clients PORT COUNT SIZE")
         exit(2)
     }
 } catch {

@@ -25,6 +25,7 @@ import Synchronization
 public final class EventLoop: @unchecked Sendable {
     // Safe: `localJobs`, `timers`, `resources` and every uv handle are touched only on the loop
     // thread (they are set up in `init` before the thread starts, and pthread_create orders that).
+    // `startupError` is written only in `init`, before the loop is shared.
     // State shared with other threads is `inbox` (a `LockedValue`) and the atomics.
 
     /// Lifecycle of a loop. Jobs are accepted while running or shutting down; closed rejects them.
@@ -75,11 +76,18 @@ public final class EventLoop: @unchecked Sendable {
     private(set) var jobsRun = (tasks: 0, isolated: 0)
     /// The loop-thread view of `State.closed`, readable without the lock.
     var closedLocally = false
+    /// Why libuv could not set the loop up, if it could not; set in `init` only.
+    private(set) var startupError: UVError?
     private var spareJobs = Deque<Job>()
     var timers = TimerQueue()
     var resources: [ObjectIdentifier: any LoopResource] = [:]
 
     /// Creates a loop and starts its thread.
+    ///
+    /// If libuv cannot set the loop up (`uv_loop_init` and the wake-up handle each need a
+    /// descriptor, so a process out of descriptors gets `EMFILE`), the loop starts closed: every
+    /// operation fails with `UVError.loopShutDown`, whose context (as `execute(_:)` throws it)
+    /// names the cause, and `shutdown()` returns at once.
     /// - Parameter name: the thread's name (Linux keeps the first 15 bytes).
     public init(name: String = "uvio-loop") {
         CLibUV_ignore_sigpipe()
@@ -89,11 +97,25 @@ public final class EventLoop: @unchecked Sendable {
         drainCheck = .allocate(capacity: 1)
         drainIdle = .allocate(capacity: 1)
         timerHandle = .allocate(capacity: 1)
-        precondition(uv_loop_init(uvLoop) == 0, "uv_loop_init failed")
-        uvLoop.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         isolation.loop = self
+        if let error = setUpLibUV() {
+            startFailed(error)
+            return
+        }
+        LoopThread.startDetached(name: name) { [self] in run() }
+    }
 
-        uv_async_init(uvLoop, wakeup) { handle in EventLoop.from(handle!).drainInbox() }
+    /// Initialises the libuv loop and the loop's own handles; returns the error of the first step
+    /// that failed, with the loop closed again.
+    private func setUpLibUV() -> UVError? {
+        let loopResult = uv_loop_init(uvLoop)
+        guard loopResult == 0 else { return UVError(code: loopResult, context: "uv_loop_init") }
+        uvLoop.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        let asyncResult = uv_async_init(uvLoop, wakeup) { handle in EventLoop.from(handle!).drainInbox() }
+        guard asyncResult == 0 else {
+            uv_loop_close(uvLoop)  // no handle is open yet, so this succeeds
+            return UVError(code: asyncResult, context: "uv_async_init")
+        }
         uv_check_init(uvLoop, drainCheck)
         uv_check_start(drainCheck) { handle in EventLoop.from(handle!).drainLocal() }
         uv_unref(CLibUV_handle(drainCheck))
@@ -106,8 +128,16 @@ public final class EventLoop: @unchecked Sendable {
         for handle in internalHandles {
             handle.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         }
+        return nil
+    }
 
-        LoopThread.startDetached(name: name) { [self] in run() }
+    /// Leaves a loop that could not start in the closed state, with no thread.
+    private func startFailed(_ error: UVError) {
+        startupError = error
+        inbox.withLock { $0.state = .closed }
+        closedLocally = true
+        hasFinished.store(true, ordering: .releasing)
+        finished.post()
     }
 
     deinit {
@@ -129,9 +159,12 @@ public final class EventLoop: @unchecked Sendable {
     ///
     /// Jobs submitted from one thread run in the order submitted. From the loop thread itself the
     /// job is queued locally and runs later in the same loop iteration.
-    /// - Throws: `UVError.loopShutDown` once the loop has closed.
+    /// - Throws: `UVError.loopShutDown` once the loop has closed (or when it could not start).
     public func execute(_ work: @escaping @Sendable () -> Void) throws(UVError) {
-        guard enqueue(.closure(work)) else { throw .loopShutDown }
+        guard enqueue(.closure(work)) else {
+            guard let startupError else { throw .loopShutDown }
+            throw UVError.loopShutDown.with(context: "the loop could not start: \(startupError)")
+        }
     }
 
     /// Queues a job; returns false if the loop has closed.

@@ -128,6 +128,17 @@ struct ReliabilityFaultTests {
         try await clientLoop.shutdown()
     }
 
+    /// In a child process with every descriptor taken: a new loop cannot set libuv up, so it
+    /// starts closed and its calls throw `loopShutDown` naming `uv_loop_init` (it used to stop
+    /// the process on a precondition); once descriptors are free, a new loop serves.
+    @Test func aLoopMadeWithNoDescriptorFreeStartsClosed() async throws {
+        let result = try await runProbe(["loop-emfile"])
+        #expect(result["execute"] == "loopShutDown")
+        #expect(result["cause"] == "uv_loop_init")
+        #expect(result["bind"] == "loopShutDown")
+        #expect(result["after"] == "served")
+    }
+
     /// In a child process with a low descriptor limit: a connection that arrives while the
     /// process has no descriptor left is dropped, and once descriptors are free the same listener
     /// accepts and serves again.
