@@ -85,6 +85,7 @@ struct SocketAddressResolveTests {
     @Test func cancellingAQueuedLookupCancelsTheRequest() async throws {
         let loop = EventLoop(name: "resolve-cancel")
         let blocker = try await ThreadPoolBlocker(on: loop)
+        defer { blocker.release() }
         let task = Task { try await SocketAddress.resolve(host: "localhost", port: 1, on: loop) }
         try await waitForResources(1, on: loop)
         task.cancel()
@@ -97,6 +98,7 @@ struct SocketAddressResolveTests {
     @Test func shutdownDuringALookupThrowsLoopShutDown() async throws {
         let loop = EventLoop(name: "resolve-shutdown")
         let blocker = try await ThreadPoolBlocker(on: loop)
+        defer { blocker.release() }
         let task = Task { try await SocketAddress.resolve(host: "localhost", port: 1, on: loop) }
         try await waitForResources(1, on: loop)
         let shutdown = Task { try await loop.shutdown() }

@@ -12,7 +12,12 @@ import Glibc
 final class ThreadPoolBlocker: Sendable {
     private let gate = ThreadSignal()
     private let started = Atomic<Int>(0)
+    private let released = Atomic<Bool>(false)
     private let count: Int
+
+    struct PoolBusy: Error, CustomStringConvertible {
+        let description: String
+    }
 
     /// Queues one blocking job per pool thread on `loop` and waits until all of them run.
     init(on loop: EventLoop) async throws {
@@ -32,13 +37,21 @@ final class ThreadPoolBlocker: Sendable {
                 precondition(result == 0, "uv_queue_work failed: \(result)")
             }
         }
-        while started.load(ordering: .acquiring) < count {
+        // Bounded: the pool is the whole process's, and work of other tests may hold a thread.
+        for _ in 0..<10_000 where started.load(ordering: .acquiring) < count {
             try await loop.sleep(for: .milliseconds(1))
+        }
+        let taken = started.load(ordering: .acquiring)
+        guard taken == count else {
+            release()
+            throw PoolBusy(description: "libuv's thread pool stayed busy: \(taken) of \(count) threads taken in 10 s")
         }
     }
 
-    /// Lets every blocking job finish.
+    /// Lets every blocking job finish; later calls do nothing. Call it on every path (`defer`):
+    /// a pool left blocked stalls every later lookup in the process.
     func release() {
+        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for _ in 0..<count { gate.post() }
     }
 }
