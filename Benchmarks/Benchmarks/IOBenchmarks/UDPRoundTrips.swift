@@ -26,9 +26,9 @@ func startUDPPair(_ style: Style) async throws {
     var callbackClient: UDPCallbackClient?
     if style == .callback {
         let driver = UDPCallbackClient(client)
-        try await client.onReceive { result in
-            if case .success = result { driver.received() }
-        }
+        try await client.onReceive(borrowing: { event in
+            if case .datagram = event { driver.received() }
+        })
         callbackClient = driver
     }
     udpPair.withLock { $0 = UDPPair(server: server, client: client, callbackClient: callbackClient) }

@@ -12,12 +12,13 @@ public func echoDatagrams(_ socket: UDPSocket) async throws {
     }
 }
 
-/// Sends each datagram back from the receive handler, on the loop thread.
+/// Sends each datagram back from the borrowing receive handler, on the loop thread, straight
+/// from libuv's receive buffer.
 public func echoDatagramsWithCallbacks(_ socket: UDPSocket) async throws {
-    try await socket.onReceive { result in
-        guard case .success(let datagram) = result else { return }
-        socket.send(datagram.bytes, to: datagram.sender) { _ in }
-    }
+    try await socket.onReceive(borrowing: { event in
+        guard case .datagram(let bytes, let info) = event else { return }
+        socket.send(bytes, to: info.sender) { _ in }
+    })
 }
 
 /// The poll-style UDP echo, run by `FutureExecutor`: `pollReceive` into a buffer of its own and

@@ -20,10 +20,10 @@ extension EchoServer {
             let handle = FutureExecutor.spawn(DatagramEcho(socket: socket), on: loop)
             serving = Task { _ = try? await handle.value }
         case .callback:
-            try await socket.onReceive { result in
-                guard case .success(let datagram) = result else { return }
-                socket.send(datagram.bytes, to: datagram.sender) { _ in }
-            }
+            try await socket.onReceive(borrowing: { event in
+                guard case .datagram(let bytes, let info) = event else { return }
+                socket.send(bytes, to: info.sender) { _ in }
+            })
             serving = Task {}
         }
         return EchoServer(

@@ -55,7 +55,7 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     /// The callback façade's handler: while set, datagrams go to it instead of the queue. Loop
     /// thread only, outside `state`: returning a closure out of the generic `withLock` would
     /// allocate reabstraction thunks on every datagram.
-    private var receiveHandler: (@Sendable (Result<Datagram, UVError>) -> Void)?
+    private var receiveHandler: UDPReceiveHandler?
     let family: SocketAddress.Family
     let configuration: UDPSocket.Configuration
     /// With batched receive: the buffer `recvmmsg` fills, `batchChunks` slots of 64 KiB.
@@ -126,13 +126,13 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         let length = min(count, configuration.maximumDatagramSize)
         let truncated = flags & UInt32(UV_UDP_PARTIAL.rawValue) != 0 || count > length
         let base = buffer.flatMap { UnsafeRawPointer($0.pointee.base) }
-        let bytes = length == 0 ? [] : [UInt8](UnsafeRawBufferPointer(start: base, count: length))
-        let datagram = Datagram(bytes: bytes, sender: sender, isTruncated: truncated)
-
         if let receiveHandler {
             state.withLock { $0.received += 1 }
-            return receiveHandler(.success(datagram))
+            let info = DatagramInfo(count: length, sender: sender, isTruncated: truncated)
+            return receiveHandler.deliver(UnsafeRawBufferPointer(start: length == 0 ? nil : base, count: length), info)
         }
+        let bytes = length == 0 ? [] : [UInt8](UnsafeRawBufferPointer(start: base, count: length))
+        let datagram = Datagram(bytes: bytes, sender: sender, isTruncated: truncated)
         let (waiters, waker) = state.withLock { state in
             state.received += 1
             guard state.queue.count < configuration.receiveQueueLimit else {
@@ -149,7 +149,7 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     }
 
     private func receiveFailed(_ error: UVError) {
-        if let receiveHandler { return receiveHandler(.failure(error)) }
+        if let receiveHandler { return receiveHandler.fail(error) }
         let (waiters, waker) = state.withLock { state in
             state.receiveError = error
             defer { state.pollReceiver = nil }
@@ -200,7 +200,7 @@ final class UDPCore: HandleCore, @unchecked Sendable {
 
     /// Installs (or with nil removes) the callback handler; datagrams already queued go to it
     /// first, in order. Loop thread only, so that the handler's calls never overlap.
-    func setHandler(_ handler: (@Sendable (Result<Datagram, UVError>) -> Void)?) {
+    func setHandler(_ handler: UDPReceiveHandler?) {
         assert(loop.inEventLoop)
         let (queued, end) = state.withLock { state -> ([Datagram], UVError?) in
             if let end = state.end { return ([], end) }
@@ -208,9 +208,9 @@ final class UDPCore: HandleCore, @unchecked Sendable {
             defer { state.queue.removeAll() }
             return (Array(state.queue), nil)
         }
-        if let end { handler?(.failure(end)); return }
+        if let end { handler?.fail(end); return }
         receiveHandler = handler
-        for datagram in queued { handler?(.success(datagram)) }
+        for datagram in queued { handler?.deliver(datagram) }
     }
 
     // MARK: Connecting (loop thread)
@@ -256,7 +256,7 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         }
         let handler = receiveHandler
         receiveHandler = nil  // breaks a cycle through a handler that captures the socket
-        handler?(.failure(closeReason))
+        handler?.fail(closeReason)
         receivers.wake()
         receiveWaker?.wake()
         senders.wake()

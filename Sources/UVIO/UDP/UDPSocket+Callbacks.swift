@@ -18,7 +18,36 @@ extension UDPSocket {
     /// - Throws: `UVError.loopShutDown`.
     /// The corresponding libuv call is `uv_udp_recv_start`.
     public func onReceive(_ handler: (@Sendable (Result<Datagram, UVError>) -> Void)?) async throws {
-        try await core.perform { [core] in core.setHandler(handler) }
+        try await core.perform { [core] in core.setHandler(handler.map { .copying($0) }) }
+    }
+
+    /// What a borrowing receive handler gets; see `onReceive(borrowing:)`.
+    public enum ReceiveEvent {
+        /// One datagram: its bytes, valid only during the call (copy what you keep), and its
+        /// count, sender and whether it was truncated.
+        case datagram(UnsafeRawBufferPointer, DatagramInfo)
+        /// A receive error libuv reported (receiving goes on), or `UVError.closed` once the
+        /// socket closes (the handler is not called again).
+        case error(UVError)
+    }
+
+    /// Like `onReceive(_:)`, but hands each datagram over where libuv received it, without a
+    /// copy or an allocation: the bytes are valid only during the call.
+    ///
+    /// ```swift
+    /// try await socket.onReceive(borrowing: { event in
+    ///     if case .datagram(let bytes, let info) = event {
+    ///         socket.send(bytes, to: info.sender) { _ in }   // echo
+    ///     }
+    /// })
+    /// ```
+    ///
+    /// - Important: The handler runs on the loop thread: it must not block. Installing it
+    ///   replaces a handler of either form; nil removes it.
+    /// - Throws: `UVError.loopShutDown`.
+    /// The corresponding libuv call is `uv_udp_recv_start`.
+    public func onReceive(borrowing handler: (@Sendable (ReceiveEvent) -> Void)?) async throws {
+        try await core.perform { [core] in core.setHandler(handler.map { .borrowing($0) }) }
     }
 
     /// Sends `bytes` as one datagram and calls `completion` on the loop thread once it is sent

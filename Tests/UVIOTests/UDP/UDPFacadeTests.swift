@@ -47,6 +47,41 @@ struct UDPFacadeTests {
         }
     }
 
+    /// The borrowing handler gets queued datagrams first, then each new one straight from
+    /// libuv's buffer, in order, and the close last.
+    @Test func borrowingHandlerSeesQueuedThenLiveDatagramsAndTheClose() async throws {
+        try await withLoop { loop in
+            let receiver = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            let sender = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            for payload in Self.payloads.prefix(2) { try await sender.send(payload, to: receiver.localAddress) }
+            #expect(try await eventually(on: loop) { receiver.core.state.withLock { $0.queue.count } == 2 })
+
+            let events = Locked([String]())
+            let seen = Locked([Datagram]())
+            let allArrived = WakeSignal()
+            try await receiver.onReceive(borrowing: { event in
+                switch event {
+                case .datagram(let bytes, let info):
+                    let count = seen.withLock { seen in
+                        seen.append(Datagram(bytes: [UInt8](bytes), sender: info.sender, isTruncated: info.isTruncated))
+                        return seen.count
+                    }
+                    events.withLock { $0.append(info.count == bytes.count ? "datagram" : "count mismatch") }
+                    if count == Self.payloads.count { allArrived.wake() }
+                case .error(let error):
+                    events.withLock { $0.append("error \(error.code == UVError.closed.code ? "closed" : "\(error)")") }
+                }
+            })
+            for payload in Self.payloads.dropFirst(2) { try await sender.send(payload, to: receiver.localAddress) }
+            await allArrived.wait()
+            await receiver.close()
+
+            #expect(seen.value == Self.payloads.map { Datagram(bytes: $0, sender: sender.localAddress) })
+            #expect(events.value == [String](repeating: "datagram", count: Self.payloads.count) + ["error closed"])
+            await sender.close()
+        }
+    }
+
     @Test func threeFacadesSendTheSame() async throws {
         try await withLoop { loop in
             let receiver = try await UDPSocket.bind(.loopbackIPv6(port: 0), on: loop)
