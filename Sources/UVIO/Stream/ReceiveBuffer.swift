@@ -10,11 +10,22 @@ struct ReceiveBuffer {
 
     /// Capacity kept when the buffer empties; larger storage is freed.
     static let retainedCapacity = 16 * 1024
+    /// A chunk at least this large, appended to an empty buffer, reserves `burstCapacity`.
+    static let burstChunk = 32 * 1024
+    /// Room for the bytes of one pass of libuv's read loop up to the default high watermark.
+    static let burstCapacity = 320 * 1024
 
     var count: Int { storage.count - start }
+    /// The bytes the storage can hold without growing (for the tests of its sizing).
+    var capacity: Int { storage.capacity }
     var isEmpty: Bool { start == storage.count }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if storage.isEmpty, bytes.count >= Self.burstChunk, storage.capacity < Self.burstCapacity {
+            // A full read into an empty buffer: more usually follows in the same loop pass, so take
+            // room for the burst at once instead of doubling from 64 KiB (two copies on the way).
+            storage.reserveCapacity(Self.burstCapacity)
+        }
         if start > 0, start >= storage.count / 2 {
             // More than half is consumed: move the rest to the front before growing.
             storage.removeSubrange(0..<start)
