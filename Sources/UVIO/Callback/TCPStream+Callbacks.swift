@@ -77,8 +77,20 @@ extension TCPStream {
             // allocate two reabstraction thunks per write.
             return withContiguousBytes(bytes) { core.write($0, completion: .callback(completion)) }
         }
+        write(copied: [UInt8](bytes), completion: completion)
+    }
+
+    /// Writes `bytes` and calls `completion` once they are written or the write failed; as
+    /// `write(_:completion:)` above. This overload for raw bytes (such as the `.data` of a
+    /// reading handler) takes no generic path, which an echo's hot loop notices.
+    public func write(_ bytes: UnsafeRawBufferPointer, completion: sending @escaping (UVError?) -> Void) {
+        if loop.inEventLoop { return core.write(bytes, completion: .callback(completion)) }
+        write(copied: [UInt8](bytes), completion: completion)
+    }
+
+    /// From another thread: the copy travels to the loop in a job.
+    private func write(copied copy: [UInt8], completion: sending @escaping (UVError?) -> Void) {
         let completion = Transfer(completion)
-        let copy = [UInt8](bytes)
         do {
             try loop.execute { [core] in
                 copy.withUnsafeBytes { core.write($0, completion: .callback(completion.value)) }
