@@ -12,7 +12,7 @@ import Glibc
 //
 // One event loop. `async-loop` runs the accept loop and one task per connection with the loop
 // as their executor preference, so they run on the loop thread; `async-global` runs the same
-// code on the global pool and pays a thread hop per await. Each connection reads into a 64 KiB
+// code on the global pool and pays a thread hop per await. Each connection reads into a 256 KiB
 // buffer of its own and writes back what it read. `poll` runs hand-written futures (an accept
 // loop, one echo per connection) with `FutureExecutor` on the loop; `callback` echoes from each
 // connection's reading handler. UDP: one socket sends every datagram back to its sender, in each

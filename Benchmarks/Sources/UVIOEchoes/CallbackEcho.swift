@@ -3,8 +3,8 @@ import UVIO
 // The TCP echo in the callback style: an accepting handler and a reading handler per connection.
 
 /// Echoes every connection of `listener` from its reading handler: each chunk is written back
-/// with `write(_:completion:)`. Reading stops while 16 writes (at most 1 MiB: a chunk is at most
-/// the loop's 64 KiB read buffer) wait to complete, and starts again once they drain, as the C
+/// with `write(_:completion:)`. Reading stops while 4 writes (at most 1 MiB: a chunk is at most
+/// the loop's 256 KiB read buffer) wait to complete, and starts again once they drain, as the C
 /// reference does with its 1 MiB.
 public func serveWithCallbacks(_ listener: TCPListener) {
     listener.startAccepting { result in
@@ -25,7 +25,7 @@ final class CallbackEcho: @unchecked Sendable {
     /// Writes handed to `write` whose completion has not come yet.
     var unwritten = 0
     var paused = false
-    static let pauseAt = 16
+    static let pauseAt = 4
 
     init(_ stream: TCPStream) {
         self.stream = stream

@@ -5,11 +5,11 @@ import UVIO
 /// Memory that a future owns and frees when it ends.
 final class EchoBuffer: @unchecked Sendable {
     // Safe: used only by the one future that owns it, on the loop thread.
-    let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
     deinit { bytes.deallocate() }
 }
 
-/// Echoes one stream: `pollRead` into a 64 KiB buffer, `pollWrite` it back, until end of stream.
+/// Echoes one stream: `pollRead` into a 256 KiB buffer, `pollWrite` it back, until end of stream.
 public struct PollEcho: Future {
     let stream: TCPStream
     let buffer = EchoBuffer()

@@ -2,10 +2,10 @@ import UVIO
 
 // The TCP echo of the side-by-side servers and of the round-trip micro-benchmarks.
 
-/// Echoes `stream` until the peer closes it: reads into a 64 KiB buffer of its own and writes
+/// Echoes `stream` until the peer closes it: reads into a 256 KiB buffer of its own and writes
 /// back what it read, with `TCP_NODELAY` on. Errors (a reset peer) end the connection quietly.
 public func echo(_ stream: TCPStream) async {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
     defer { buffer.deallocate() }
     do {
         try await stream.setNoDelay(true)

@@ -12,8 +12,9 @@ struct ReceiveBuffer {
     static let retainedCapacity = 16 * 1024
     /// A chunk at least this large, appended to an empty buffer, reserves `burstCapacity`.
     static let burstChunk = 32 * 1024
-    /// Room for the bytes of one pass of libuv's read loop up to the default high watermark.
-    static let burstCapacity = 320 * 1024
+    /// Room for what one pass of libuv's read loop can buffer: up to the default high watermark
+    /// (256 KiB) and one more read of the loop's 256 KiB buffer.
+    static let burstCapacity = 512 * 1024
 
     var count: Int { storage.count - start }
     /// The bytes the storage can hold without growing (for the tests of its sizing).
@@ -22,8 +23,8 @@ struct ReceiveBuffer {
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if storage.isEmpty, bytes.count >= Self.burstChunk, storage.capacity < Self.burstCapacity {
-            // A full read into an empty buffer: more usually follows in the same loop pass, so take
-            // room for the burst at once instead of doubling from 64 KiB (two copies on the way).
+            // A large read into an empty buffer: more usually follows in the same loop pass, so
+            // take room for the burst at once instead of doubling (a copy at each step).
             storage.reserveCapacity(Self.burstCapacity)
         }
         if start > 0, start >= storage.count / 2 {
