@@ -63,7 +63,7 @@ struct BlockingSeedTests {
             }
             try await server.finish()
 
-            let unaccepting = try UnacceptingSocket()
+            let unaccepting = try RawLoopbackListener(backlog: 0)
             let port = unaccepting.port
             let (timedOutAfter, elapsed) = try await onThread { () -> (Int?, UInt64) in
                 var held: [TCPClient] = []  // they fill the accept queue

@@ -127,36 +127,6 @@ struct Gate: Sendable {
     }
 }
 
-/// A listening socket that never accepts, with a backlog of 0: once one connection fills the
-/// kernel's accept queue, further SYNs are dropped, so connects hang until they time out.
-struct UnacceptingSocket: ~Copyable {
-    let fd: Int32
-    let port: Int
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw UVError(code: -errno, context: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddr in
-                Glibc.bind(fd, sockaddr, length) == 0 && listen(fd, 0) == 0 && getsockname(fd, sockaddr, &length) == 0
-            }
-        }
-        guard bound else {
-            let error = UVError(code: -errno, context: "bind/listen")
-            close(fd)
-            throw error
-        }
-        self.fd = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit { close(fd) }
-}
-
 /// Waits (bounded) until `condition` holds, checking every millisecond; for states that no event
 /// announces, such as "a blocking reader is waiting".
 func waitUntil(_ what: String, _ condition: () -> Bool) async throws {

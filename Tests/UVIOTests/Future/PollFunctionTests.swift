@@ -4,43 +4,6 @@ import Testing
 import Glibc
 #endif
 
-/// A listening socket on 127.0.0.1 outside UVIO, whose accepted connection reads only when a test
-/// calls `recv`.
-struct RawLoopbackPeer: ~Copyable {
-    let fd: Int32
-    let port: Int
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(fd, address, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, address, &length) == 0
-            }
-        }
-        guard fd >= 0, bound else {
-            let error = errno
-            if fd >= 0 { close(fd) }
-            throw UVError(code: -error, context: "raw loopback listener")
-        }
-        self.fd = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// The next connection (blocks until one is queued: call it after connecting).
-    func accept() throws -> Int32 {
-        let connection = Glibc.accept(fd, nil, nil)
-        guard connection >= 0 else { throw UVError(code: -errno, context: "accept") }
-        _ = fcntl(connection, F_SETFD, FD_CLOEXEC)  // no child process of another test inherits it
-        return connection
-    }
-
-    deinit { close(fd) }
-}
-
 @Suite("Poll functions", .timeLimit(.minutes(2)))
 struct PollFunctionTests {
     @Test func pollReadIsPendingThenWokenOnceForRepeatedPolls() async throws {
@@ -92,7 +55,7 @@ struct PollFunctionTests {
         try await withLoop { loop in
             // The peer is a plain socket that reads nothing until told: a UVIO stream would take
             // bytes in (up to its high watermark), and the kernel could then drain the queue.
-            let peer = try RawLoopbackPeer()
+            let peer = try RawLoopbackListener(backlog: 1)
             let client = try await TCPStream.connect(to: .loopbackIPv4(port: UInt16(peer.port)), on: loop)
             let accepted = try peer.accept()
             defer { close(accepted) }
