@@ -23,7 +23,8 @@ let package = Package(
                 "CLibUV",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
-            ]
+            ],
+            swiftSettings: [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
         ),
         // The `uvio` command. Its folder is not `Sources/uvio`, which would differ from
         // `Sources/UVIO` only in case.
