@@ -12,7 +12,9 @@ import Musl
 final class LockedValue<Value>: @unchecked Sendable {
     // Safe: `value` is read and written only inside `withLock`, while `mutex` is held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var value: Value
+    /// The mutex already makes every access exclusive, so the runtime's exclusivity check (an
+    /// access-set insertion per `withLock`) is left out.
+    @exclusivity(unchecked) private var value: Value
 
     init(_ value: Value) {
         self.value = value
