@@ -107,24 +107,35 @@ class ScheduledTask: LoopRunnable, @unchecked Sendable {
 ///
 /// The cycle task → waker → task is broken when the future finishes or is cancelled.
 final class FutureTask<F: Future>: ScheduledTask, @unchecked Sendable where F.Output: Sendable {
-    // Safe: `future` and `waker` are touched only on the loop thread (in `run` and
-    // `cancelOnLoop`); `handle` is thread-safe.
-    private var future: F?
-    private var waker: Waker?
+    // Safe: `future`, `isFinished` and `waker` are touched only on the loop thread (in `run`,
+    // `cancelOnLoop` and `deinit`); `handle` is thread-safe. Being loop-thread only, the
+    // variables skip the runtime's exclusivity check.
+    /// The future, polled in place: an optional stored property would be copied out and back on
+    /// every poll by this unspecialised generic code (two retains and releases per poll).
+    private let future: UnsafeMutablePointer<F>
+    /// The future was dropped (finished or cancelled); `future` is deinitialised.
+    @exclusivity(unchecked) private var isFinished = false
+    @exclusivity(unchecked) private var waker: Waker?
     private let handle: FutureHandle<F.Output>
 
     init(_ future: sending F, loop: EventLoop, handle: FutureHandle<F.Output>) {
-        self.future = future
+        self.future = .allocate(capacity: 1)
+        self.future.initialize(to: future)
         self.handle = handle
         super.init(loop: loop)
     }
 
+    deinit {
+        if !isFinished { future.deinitialize(count: 1) }
+        future.deallocate()
+    }
+
     override func run() {
-        guard future != nil else { return }
+        guard !isFinished else { return }
         if waker == nil { waker = makeWaker() }
         var context = Context(waker: waker!)
         do {
-            guard case .ready(let output) = try future!.poll(&context) else { return }
+            guard case .ready(let output) = try future.pointee.poll(&context) else { return }
             finish(.success(output))
         } catch {
             finish(.failure(error))
@@ -132,7 +143,7 @@ final class FutureTask<F: Future>: ScheduledTask, @unchecked Sendable where F.Ou
     }
 
     override func cancelOnLoop() {
-        guard future != nil else { return }
+        guard !isFinished else { return }
         finish(.failure(CancellationError()))
     }
 
@@ -142,7 +153,8 @@ final class FutureTask<F: Future>: ScheduledTask, @unchecked Sendable where F.Ou
     }
 
     private func finish(_ result: Result<F.Output, any Error>) {
-        future = nil
+        isFinished = true
+        future.deinitialize(count: 1)  // what the future owns goes now, though wakers may keep the task
         waker = nil
         handle.finish(result)
     }

@@ -25,6 +25,20 @@ final class FutureGate: Sendable {
     var future: Wait { Wait(gate: self) }
 }
 
+/// Calls `body` when the last reference to it goes.
+final class DropSignal: Sendable {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    deinit { body() }
+}
+
+/// `wait`, owning `owned` for as long as the future exists.
+struct Owning: Future {
+    var wait: FutureGate.Wait
+    let owned: DropSignal
+    mutating func poll(_ context: inout Context) throws -> Poll<Int> { try wait.poll(&context) }
+}
+
 struct Failing: Future {
     let error: UVError
     mutating func poll(_ context: inout Context) throws -> Poll<Int> { throw error }
@@ -131,6 +145,30 @@ struct FutureExecutorTests {
             await #expect(throws: CancellationError.self) { try await handle.value }
             gate.release()
             #expect(handle.isFinished)
+        }
+    }
+
+    /// The task outlives its future while a waker of it is stored somewhere (here, in the gate);
+    /// the future, and what it owns, must go as soon as it finishes or is cancelled.
+    @Test(arguments: [false, true])
+    func theFutureIsDroppedWhenItEndsThoughItsWakerLivesOn(cancel: Bool) async throws {
+        try await withLoop { loop in
+            let gate = FutureGate()
+            let dropped = Locked(false)
+            let handle = FutureExecutor.spawn(
+                Owning(wait: gate.future, owned: DropSignal { dropped.withLock { $0 = true } }), on: loop)
+            #expect(await eventually { gate.polls.value == 1 })
+            #expect(!dropped.value)
+            if cancel {
+                handle.cancel()
+                _ = try? await handle.value
+            } else {
+                gate.open.withLock { $0 = true }
+                try await onLoop(loop) { gate.waker.value!.wake() }
+                #expect(try await handle.value == 2)
+            }
+            #expect(await eventually { dropped.value })
+            #expect(gate.waker.value != nil)  // the task itself is still referenced
         }
     }
 
