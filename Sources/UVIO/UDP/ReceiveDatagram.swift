@@ -30,10 +30,19 @@ public struct ReceiveDatagram: Future, Sendable {
     /// Returns `.ready` with the buffer and what was received once a datagram is there.
     /// - Throws: as `UDPSocket.pollReceive(_:)`.
     public mutating func poll(_ context: inout Context) throws -> Poll<(buffer: [UInt8], info: DatagramInfo)> {
-        guard var buffer else { preconditionFailure("ReceiveDatagram polled after it was ready") }
-        guard case .ready(let datagram) = try socket.pollReceive(&context) else { return .pending }
-        let info = buffer.withUnsafeMutableBytes { UDPSocket.copy(datagram, into: $0) }
-        self.buffer = nil
+        // Taken out while it is filled, so the array is not shared (which would copy it).
+        guard var buffer = self.buffer.take() else { preconditionFailure("ReceiveDatagram polled after it was ready") }
+        let received: Poll<DatagramInfo>
+        do {
+            received = try buffer.withUnsafeMutableBytes { try socket.pollReceive(&context, into: $0) }
+        } catch {
+            self.buffer = buffer
+            throw error
+        }
+        guard case .ready(let info) = received else {
+            self.buffer = buffer
+            return .pending
+        }
         return .ready((buffer, info))
     }
 }

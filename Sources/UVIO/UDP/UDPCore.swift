@@ -23,6 +23,10 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     struct State {
         /// Received datagrams nobody has taken yet, oldest first; at most `queueLimit`.
         var queue = Deque<Datagram>()
+        /// Emptied payload arrays of datagrams that were copied out (`receive(into:)`,
+        /// `pollReceive(_:into:)`), reused for the next ones: so the steady state allocates
+        /// nothing per datagram. See `UDPCore+ReceiveInto.swift`.
+        var spareBytes: [[UInt8]] = []
         /// Async receivers waiting for a datagram.
         var receivers = WaiterList()
         /// The waker of the last `pollReceive` that returned pending (one per socket, as Tokio).
@@ -131,8 +135,6 @@ final class UDPCore: HandleCore, @unchecked Sendable {
             let info = DatagramInfo(count: length, sender: sender, isTruncated: truncated)
             return receiveHandler.deliver(UnsafeRawBufferPointer(start: length == 0 ? nil : base, count: length), info)
         }
-        let bytes = length == 0 ? [] : [UInt8](UnsafeRawBufferPointer(start: base, count: length))
-        let datagram = Datagram(bytes: bytes, sender: sender, isTruncated: truncated)
         let (waiters, waker) = state.withLock { state in
             state.received += 1
             guard state.queue.count < configuration.receiveQueueLimit else {
@@ -140,7 +142,9 @@ final class UDPCore: HandleCore, @unchecked Sendable {
                 state.dropped += 1
                 return (WaiterBatch(), Waker?.none)
             }
-            state.queue.append(datagram)
+            var bytes = state.spareBytes.popLast() ?? []
+            if length > 0 { bytes.append(contentsOf: UnsafeRawBufferPointer(start: base, count: length)) }
+            state.queue.append(Datagram(bytes: bytes, sender: sender, isTruncated: truncated))
             defer { state.pollReceiver = nil }
             return (state.receivers.takeAll(), state.pollReceiver)
         }

@@ -37,6 +37,7 @@ extension UDPSocket {
     public func pollReceive(_ context: inout Context, into buffer: UnsafeMutableRawBufferPointer)
         throws -> Poll<DatagramInfo>
     {
-        try pollReceive(&context).map { Self.copy($0, into: buffer) }
+        if let info = try core.pollReceive(context.waker, into: buffer) { return .ready(info) }
+        return .pending
     }
 }

@@ -237,7 +237,7 @@ public final class UDPSocket: Sendable {
     /// - Returns: the bytes copied, the sender, and whether the datagram was truncated.
     /// - Throws: as `receive()`.
     public func receive(into buffer: UnsafeMutableRawBufferPointer) async throws -> DatagramInfo {
-        Self.copy(try await core.receive(), into: buffer)
+        try await core.receive(into: buffer)
     }
 
     /// Waits for the next datagram and copies it into the start of `buffer`, whose size stays;
