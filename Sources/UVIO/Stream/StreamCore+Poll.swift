@@ -7,23 +7,12 @@ extension StreamCore {
     /// Copies buffered bytes into `buffer`, or stores the waker in `readers`.
     func pollRead(_ context: inout Context, into buffer: UnsafeMutableRawBufferPointer) throws -> Poll<Int> {
         guard buffer.count > 0 else { return .ready(0) }
-        let waker = context.waker
-        while true {
-            let copied = try tryConsume { available in
-                let count = min(available.count, buffer.count)
-                if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
-                return (count, count)
-            }
-            if let copied { return .ready(copied) }
-            // Re-checked under the lock that `didRead` takes, so a chunk that arrived since the
-            // attempt is seen here rather than lost between the attempt and the registration.
-            let waiting = state.withLock { state in
-                guard state.buffer.isEmpty, state.readEnd == nil else { return false }
-                state.readers.register(waker)
-                return true
-            }
-            if waiting { return .pending }
+        let copied = try tryConsume(registering: context.waker) { available in
+            let count = min(available.count, buffer.count)
+            if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
+            return (count, count)
         }
+        return copied.map { .ready($0) } ?? .pending
     }
 
     /// Hands `bytes` to the write queue, or stores the waker in `writers` while the queue is at

@@ -3,10 +3,14 @@ internal import CLibUV
 // Taking bytes out of the receive buffer, from any thread: async, blocking, or once (poll).
 extension StreamCore {
     /// One attempt, under the lock: runs `body` on the buffered bytes (or on no bytes at end of
-    /// stream) and consumes what it says. Returns nil when nothing is buffered yet.
+    /// stream) and consumes what it says. Returns nil when nothing is buffered yet, having stored
+    /// `waker` (if given) in `readers` under the same lock, so no chunk can slip in between.
     /// - Throws: the stream's error once the buffer is drained; `limitExceeded` when `body`
     ///   consumes more than it was given.
-    func tryConsume<R>(_ body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: R)) throws -> R? {
+    func tryConsume<R>(
+        registering waker: Waker? = nil,
+        _ body: (UnsafeRawBufferPointer) throws -> (consumed: Int, result: R)
+    ) throws -> R? {
         var result: R?  // filled under the lock; R need not be Sendable, so it is not returned through withLock
         let resume = try state.withLock { state throws -> Bool in
             if !state.buffer.isEmpty {
@@ -18,7 +22,7 @@ extension StreamCore {
                 return true
             }
             switch state.readEnd {
-            case nil: break
+            case nil: if let waker { state.readers.register(waker) }
             case .endOfStream: result = try body(UnsafeRawBufferPointer(start: nil, count: 0)).result
             case .failed(let error): throw error
             }
