@@ -43,6 +43,18 @@ extension StreamCore {
         }
     }
 
+    /// Waits for bytes and copies up to `buffer.count` of them into `buffer`: `read(into:)` of
+    /// the streams, without the generic path of `AsyncBufferedByteReader`'s version (a tuple's
+    /// metadata looked up at run time on every read).
+    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
+        guard buffer.count > 0 else { return 0 }
+        return try await consumeBuffered(deadline: deadline) { available in
+            let count = min(available.count, buffer.count)
+            if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
+            return (count, count)
+        }
+    }
+
     /// Waits (blocking the calling thread) until `body` can run, then runs it.
     /// - Throws: `UVError.wrongThread` on a loop thread, where blocking would stop the loop.
     func consumeBufferedBlocking<R>(

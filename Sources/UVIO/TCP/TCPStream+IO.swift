@@ -1,6 +1,18 @@
 // Reading and writing: the reader and writer requirements come from `CoreBackedStream`; the
 // deadlines from `readTimeout` and `writeTimeout`.
 extension TCPStream: AsyncBufferedByteReader, AsyncByteWriter, CoreBackedStream {
+    /// Reads up to `buffer.count` bytes into `buffer`; 0 means end of stream. See
+    /// `AsyncByteReader.read(into:)`; this is the same without the protocol's generic path.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+        try await core.read(into: buffer, deadline: readDeadline)
+    }
+
+    /// Writes every byte of `bytes` and returns once libuv has written them. See
+    /// `AsyncByteWriter.writeAll(_:)`; this is one call to the core instead of a loop of writes.
+    public func writeAll(_ bytes: UnsafeRawBufferPointer) async throws {
+        try await core.write(bytes, deadline: writeDeadline)
+    }
+
     /// Writes all of `bytes` once libuv has written them; see `write(_:)` on raw bytes.
     ///
     /// ```swift
