@@ -102,7 +102,7 @@ extension StreamCore {
 
     /// The slow path of `write(_:deadline:)`: hand the bytes to the loop and wait for them.
     private nonisolated(nonsending) func queueWrite(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
-        let id = state.withLock { $0.writeWaiters.reserveID() }
+        let id = WaiterList.reserveID()
         var timeout: Scheduled?
         defer { timeout?.cancel() }
         try await withTaskCancellationHandler {

@@ -18,7 +18,7 @@ nonisolated(nonsending) func suspendAsWaiter<State>(
     deadline: UInt64? = nil,
     until isReady: (State) -> Bool
 ) async throws {
-    let id = state.withLock { $0[keyPath: list].reserveID() }
+    let id = WaiterList.reserveID()
     var timeout: Scheduled?
     defer { timeout?.cancel() }
     try await withTaskCancellationHandler {

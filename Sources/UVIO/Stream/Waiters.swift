@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A party waiting for a stream's state to change: a suspended task, a poll-style future's
 /// waker, or a plain thread of the blocking façade.
 ///
@@ -32,15 +34,15 @@ enum Waiter: @unchecked Sendable {
 /// when its task is cancelled or its timeout fires. Guarded by the owner's lock.
 struct WaiterList {
     private var entries: [(id: UInt64, waiter: Waiter)] = []
-    private var nextID: UInt64 = 0
+    /// Ids of every list, so that one needs no lock: counts up from 1.
+    private static let nextID = Atomic<UInt64>(0)
 
     var isEmpty: Bool { entries.isEmpty }
 
     /// An id for a waiter about to be added; taken before suspending so that a cancellation
-    /// handler can name the waiter without sharing a box with it.
-    mutating func reserveID() -> UInt64 {
-        nextID &+= 1
-        return nextID
+    /// handler can name the waiter without sharing a box with it. Needs no lock.
+    static func reserveID() -> UInt64 {
+        nextID.add(1, ordering: .relaxed).newValue
     }
 
     mutating func add(_ waiter: Waiter, id: UInt64) {
@@ -48,7 +50,7 @@ struct WaiterList {
     }
 
     mutating func add(_ waiter: Waiter) -> UInt64 {
-        let id = reserveID()
+        let id = Self.reserveID()
         add(waiter, id: id)
         return id
     }

@@ -167,7 +167,7 @@ extension UDPCore {
         let target = try validateSend(count: bytes.count, to: destination)
         let cost = Self.cost(bytes.count)
         try await waitForRoom(cost)
-        let id = state.withLock { $0.sendWaiters.reserveID() }
+        let id = WaiterList.reserveID()
         try await withTaskCancellationHandler {
             try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let cancelled = state.withLock { state -> Bool in
