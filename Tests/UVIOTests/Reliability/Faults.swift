@@ -162,6 +162,9 @@ struct ReliabilityFaultTests {
             for _ in 0..<3 {
                 await #expect(throws: UVError.timedOut) { try await server.read(maxBytes: 10) }
             }
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
+            defer { scratch.deallocate() }
+            await #expect(throws: UVError.timedOut) { try await server.read(into: scratch) }
             try await client.write("ab")
             await #expect(throws: UVError.timedOut) { try await server.readExact(4) }
             try await client.write("cd\nef")
