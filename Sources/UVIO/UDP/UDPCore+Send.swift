@@ -82,13 +82,15 @@ extension UDPCore {
             release(cost)
             return .done(closeReason)
         }
-        var buffer = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: CChar.self)),
-                                 UInt32(bytes.count))
         if uv_udp_get_send_queue_count(udp) == 0 {
-            let result = withDestination(destination) { uv_udp_try_send(udp, &buffer, 1, $0) }
-            if result != UV_EAGAIN.rawValue {
+            do {
+                if try trySend(bytes, to: destination) {
+                    release(cost)
+                    return .done(nil)
+                }
+            } catch {
                 release(cost)
-                return .done(result >= 0 ? nil : UVError(code: result, context: "uv_udp_try_send"))
+                return .done(error)
             }
         }
         let request = UDPSendRequest(copying: bytes, cost: cost, completion: completion)
@@ -165,6 +167,12 @@ extension UDPCore {
     /// datagram may still go.
     func send(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) async throws {
         let target = try validateSend(count: bytes.count, to: destination)
+        // On the loop with nothing queued, the socket usually takes the datagram at once: then
+        // there is nothing to wait for, so skip the continuation and the cancellation handler.
+        if loop.inEventLoop, !isClosing, uv_udp_get_send_queue_count(udp) == 0 {
+            if Task.isCancelled { throw CancellationError() }
+            if try withContiguousBytes(bytes, { bytes throws(UVError) in try trySend(bytes, to: target) }) { return }
+        }
         let cost = Self.cost(bytes.count)
         try await waitForRoom(cost)
         let id = WaiterList.reserveID()
@@ -197,6 +205,17 @@ extension UDPCore {
         } onCancel: {
             state.withLock { $0.sendWaiters.remove(id) }?.wake(CancellationError())
         }
+    }
+
+    /// `uv_udp_try_send`: true when the datagram went, false when the socket would block.
+    /// Loop thread only, with no send queued.
+    private func trySend(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress?) throws(UVError) -> Bool {
+        var buffer = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: CChar.self)),
+                                 UInt32(bytes.count))
+        let result = withDestination(destination) { uv_udp_try_send(udp, &buffer, 1, $0) }
+        if result >= 0 { return true }
+        if result == UV_EAGAIN.rawValue { return false }
+        throw UVError(code: result, context: "uv_udp_try_send")
     }
 
     // MARK: Poll-style and callback sends (any thread)
