@@ -46,12 +46,25 @@ extension StreamCore {
     /// Waits for bytes and copies up to `buffer.count` of them into `buffer`: `read(into:)` of
     /// the streams, without the generic path of `AsyncBufferedByteReader`'s version (a tuple's
     /// metadata looked up at run time on every read).
+    ///
+    /// While it waits with nothing buffered, libuv may read straight into `buffer`
+    /// (`readTarget`): the bytes then skip the receive buffer, and the read returns their count.
     nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
         guard buffer.count > 0 else { return 0 }
-        return try await consumeBuffered(deadline: deadline) { available in
-            let count = min(available.count, buffer.count)
-            if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
-            return (count, count)
+        while true {
+            let copied = try tryConsume { available in
+                let count = min(available.count, buffer.count)
+                if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
+                return (count, count)
+            }
+            if let copied { return copied }
+            let filled = try await suspendAsWaiter(
+                on: state, \.readers, loop: loop, deadline: deadline,
+                as: { Waiter.filling($0, buffer) }, ready: nil
+            ) { state in
+                !state.buffer.isEmpty || state.readEnd != nil
+            }
+            if let filled { return filled }
         }
     }
 

@@ -57,6 +57,9 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     /// The callback façade's reading handler, while one is installed (`startReading(handler:)`).
     /// Loop thread only.
     var callbackReader: CallbackReader?
+    /// A waiting `read(into:)` whose memory libuv is reading into, between the allocation
+    /// callback and the read callback (`readTarget`). Loop thread only.
+    private var filling: (continuation: HandOff<Int?, any Error>, buffer: UnsafeMutableRawBufferPointer)?
 
     var stream: UnsafeMutablePointer<uv_stream_t> { rawHandle.assumingMemoryBound(to: uv_stream_t.self) }
 
@@ -75,9 +78,10 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         assert(loop.inEventLoop)
         guard !isClosing else { return }
         let result = uv_read_start(stream, { handle, _, buffer in
-            let loop = EventLoop.from(handle!.pointee.loop)
-            buffer!.pointee = uv_buf_init(loop.readBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                          UInt32(loop.readBuffer.count))
+            let core = Unmanaged<StreamCore>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
+            let target = core.readTarget()
+            buffer!.pointee = uv_buf_init(target.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                          UInt32(min(target.count, Int(Int32.max))))
         }, { stream, count, buffer in
             let core = Unmanaged<StreamCore>.fromOpaque(stream!.pointee.data).takeUnretainedValue()
             core.didRead(count, UnsafeRawPointer(buffer!.pointee.base))
@@ -85,7 +89,30 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         if result < 0 { finishReading(.failed(UVError(code: result, context: "uv_read_start"))) }
     }
 
+    /// Where libuv reads next: the memory of a `read(into:)` that waits first in line with
+    /// nothing buffered (taken out of the waiter list under the lock, so that neither its
+    /// cancellation nor its timeout can end the wait while libuv writes into its memory), else
+    /// the loop's read buffer. libuv calls the read callback right after, whatever the read gave.
+    private func readTarget() -> UnsafeMutableRawBufferPointer {
+        if callbackReader == nil {
+            filling = state.withLock { state in
+                guard state.buffer.isEmpty, state.readEnd == nil else { return nil }
+                return state.readers.claimFirstFilling()
+            }
+            if let filling { return filling.buffer }
+        }
+        return loop.readBuffer
+    }
+
     private func didRead(_ count: Int, _ base: UnsafeRawPointer?) {
+        if let reader = filling {
+            // The bytes (if any) are in the reader's memory: hand over their count. Otherwise it
+            // looks again, after a failure or end of stream has been recorded below.
+            filling = nil
+            if count > 0 { return reader.continuation.resume(returning: count) }
+            defer { reader.continuation.resume(returning: nil) }
+            return didRead(count, nil)
+        }
         if count > 0 {
             let bytes = UnsafeRawBufferPointer(start: base, count: count)
             // The callback façade takes the bytes straight from the loop's read buffer, without a

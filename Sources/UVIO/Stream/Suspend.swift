@@ -18,21 +18,36 @@ nonisolated(nonsending) func suspendAsWaiter<State>(
     deadline: UInt64? = nil,
     until isReady: (State) -> Bool
 ) async throws {
+    try await suspendAsWaiter(on: state, list, loop: loop, deadline: deadline, as: Waiter.continuation,
+                              ready: (), until: isReady)
+}
+
+/// `suspendAsWaiter` for a waiter that is resumed with a value: `waiter` makes the list entry
+/// from the continuation, and `ready` is returned when `isReady` already holds.
+nonisolated(nonsending) func suspendAsWaiter<State, Value: Sendable>(
+    on state: LockedValue<State>,
+    _ list: WritableKeyPath<State, WaiterList> & Sendable,
+    loop: EventLoop,
+    deadline: UInt64? = nil,
+    as waiter: (HandOff<Value, any Error>) -> Waiter,
+    ready: Value,
+    until isReady: (State) -> Bool
+) async throws -> Value {
     let id = WaiterList.reserveID()
     var timeout: Scheduled?
     defer { timeout?.cancel() }
-    try await withTaskCancellationHandler {
-        try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
+    return try await withTaskCancellationHandler {
+        try await withThrowingHandOff { (continuation: HandOff<Value, any Error>) in
             // A cancellation handler that ran before the registration found nothing to remove, so
             // the flag is checked again under the same lock as the registration.
             let registered = state.withLock { value -> Bool? in
                 if isReady(value) { return false }
                 if Task.isCancelled { return nil }
-                value[keyPath: list].add(.continuation(continuation), id: id)
+                value[keyPath: list].add(waiter(continuation), id: id)
                 return true
             }
             switch registered {
-            case false?: return continuation.resume()
+            case false?: return continuation.resume(returning: ready)
             case nil: return continuation.resume(throwing: CancellationError())
             case true?: break
             }

@@ -14,6 +14,9 @@ enum Waiter: @unchecked Sendable {
     case waker(Waker)
     /// A closure told how the wait ended: nil when woken, else the error (timeout, cancellation).
     case callback(@Sendable ((any Error)?) -> Void)
+    /// A suspended `read(into:)` that libuv may fill directly (`StreamCore.readTarget`): resumed
+    /// with the count read into `buffer`, or with nil to look at the state again.
+    case filling(HandOff<Int?, any Error>, UnsafeMutableRawBufferPointer)
 
     /// Wakes the waiter; `error` ends its wait with that error (timeout, cancellation).
     func wake(_ error: (any Error)? = nil) {
@@ -26,6 +29,8 @@ enum Waiter: @unchecked Sendable {
             waker.wake()
         case .callback(let callback):
             callback(error)
+        case .filling(let continuation, _):
+            if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: nil) }
         }
     }
 }
@@ -59,6 +64,14 @@ struct WaiterList {
     mutating func remove(_ id: UInt64) -> Waiter? {
         guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
         return entries.remove(at: index).waiter
+    }
+
+    /// Removes the first waiter if it is a reader that libuv may fill, and returns it: from then
+    /// on neither cancellation nor a timeout finds it, so its memory stays lent until it is resumed.
+    mutating func claimFirstFilling() -> (HandOff<Int?, any Error>, UnsafeMutableRawBufferPointer)? {
+        guard case .filling(let continuation, let buffer)? = entries.first?.waiter else { return nil }
+        entries.removeFirst()
+        return (continuation, buffer)
     }
 
     /// Removes and returns every waiter, to be woken outside the lock. The usual single waiter
