@@ -15,8 +15,7 @@ final class LentBuffer: @unchecked Sendable {
 struct DirectReadTests {
     @Test func theBytesSkipTheReceiveBuffer() async throws {
         try await withLoop { loop in
-            let listener = try await loopbackListener(on: loop)
-            let (client, server) = try await connectedPair(listener)
+            let (client, server) = try await connectedPair(on: loop)
             let lent = LentBuffer(count: 100)
             let reading = Task(executorPreference: loop) { try await server.read(into: lent.bytes) }
             #expect(await eventually { server.hasWaitingReader })
@@ -27,7 +26,6 @@ struct DirectReadTests {
             #expect(server.core.state.withLock { $0.buffer.capacity } == 0)
             await client.close()
             await server.close()
-            await listener.close()
         }
     }
 
@@ -35,8 +33,7 @@ struct DirectReadTests {
     /// buffer, and the next read finds those bytes, in order.
     @Test func whatDoesNotFitWaitsInOrder() async throws {
         try await withLoop { loop in
-            let listener = try await loopbackListener(on: loop)
-            let (client, server) = try await connectedPair(listener)
+            let (client, server) = try await connectedPair(on: loop)
             let lent = LentBuffer(count: 3)
             let reading = Task(executorPreference: loop) { try await server.read(into: lent.bytes) }
             #expect(await eventually { server.hasWaitingReader })
@@ -46,7 +43,6 @@ struct DirectReadTests {
             #expect(try await server.readExact(2) == [4, 5])
             await client.close()
             await server.close()
-            await listener.close()
         }
     }
 
@@ -54,8 +50,7 @@ struct DirectReadTests {
     /// for the next read; never both, never neither.
     @Test func cancellationRacingTheBytesLosesNothing() async throws {
         try await withLoop { loop in
-            let listener = try await loopbackListener(on: loop)
-            let (client, server) = try await connectedPair(listener)
+            let (client, server) = try await connectedPair(on: loop)
             let lent = LentBuffer(count: 1)
             var cancelledWaits = 0
             for round in 0..<200 {
@@ -75,7 +70,6 @@ struct DirectReadTests {
             print("cancelled while waiting: \(cancelledWaits) of 200")
             await client.close()
             await server.close()
-            await listener.close()
         }
     }
 
@@ -83,8 +77,7 @@ struct DirectReadTests {
     @Test(arguments: [false, true])
     func theEndReachesAWaitingReader(reset: Bool) async throws {
         try await withLoop { loop in
-            let listener = try await loopbackListener(on: loop)
-            let (client, server) = try await connectedPair(listener)
+            let (client, server) = try await connectedPair(on: loop)
             let lent = LentBuffer(count: 16)
             let reading = Task(executorPreference: loop) { try await server.read(into: lent.bytes) }
             #expect(await eventually { server.hasWaitingReader })
@@ -97,7 +90,6 @@ struct DirectReadTests {
                 await client.close()
             }
             await server.close()
-            await listener.close()
         }
     }
 }
