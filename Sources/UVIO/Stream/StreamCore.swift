@@ -5,7 +5,9 @@ internal import CLibUV
 ///
 /// - Receive side: libuv reads into the loop's read buffer; the core copies each chunk into its
 ///   `ReceiveBuffer` and wakes readers. Above `highWatermark` buffered bytes it stops reading
-///   (`uv_read_stop`); once readers bring it to `lowWatermark` it starts again.
+///   (`uv_read_stop`); once readers bring it to `lowWatermark` it starts again. When nothing is
+///   buffered and the first waiting reader is a `read(into:)`, libuv reads straight into that
+///   reader's memory instead (`readTarget`).
 /// - Send side: a write first tries `uv_try_write`; what the socket did not take is copied into a
 ///   `WriteRequest` and queued with `uv_write`.
 /// - End states: end of stream, an error, the write side shut down, closed.
