@@ -34,9 +34,8 @@ extension StreamCore {
         }
         guard accepted else { return .pending }
         if onLoopThread {
-            // writeEnd changes only on the loop thread, so an error now is this write's own.
-            write(bytes, completion: .none)
-            if let end = state.withLock({ $0.writeEnd }) { throw end }
+            // writeEnd was looked at above, under the lock, and changes only on this thread.
+            if case .done(let error?) = submit(bytes, completion: .none) { throw error }
             return .ready(bytes.count)
         }
         let copy = [UInt8](bytes)

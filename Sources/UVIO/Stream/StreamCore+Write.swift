@@ -7,18 +7,25 @@ extension StreamCore {
     func write(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) {
         assert(loop.inEventLoop)
         if let error = state.withLock({ $0.writeEnd }) { return complete(completion, error) }
+        if case .done(let error) = submit(bytes, completion: completion) { complete(completion, error) }
+    }
+
+    /// What became of a write handed to libuv.
+    enum Submitted {
+        /// Written at once, or failed at once: the caller completes it.
+        case done(UVError?)
+        /// The rest was copied into a `uv_write` request, whose callback completes it.
+        case queued
+    }
+
+    /// `uv_try_write` when nothing is queued, then `uv_write` on a copy of what the socket did not
+    /// take. It does not look at `writeEnd`: its callers have. Loop thread only.
+    func submit(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) -> Submitted {
         var written = 0
-        if pendingWrites == 0, !bytes.isEmpty {
-            var buffer = uv_buf_t(base: UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)),
-                                  len: bytes.count)
-            let result = uv_try_write(stream, &buffer, 1)
-            if result >= 0 {
-                written = Int(result)
-            } else if result != UV_EAGAIN.rawValue {
-                return complete(completion, failWrites(UVError(code: result)))
-            }
+        if pendingWrites == 0 {
+            do { written = try tryWriteNow(bytes) } catch { return .done(error) }
         }
-        if written == bytes.count { return complete(completion, nil) }
+        if written == bytes.count { return .done(nil) }
 
         let request = WriteRequest(copying: UnsafeRawBufferPointer(rebasing: bytes[written...]), completion: completion)
         request.request.pointee.data = Unmanaged.passRetained(request).toOpaque()
@@ -30,16 +37,23 @@ extension StreamCore {
         }
         guard result >= 0 else {
             Unmanaged<WriteRequest>.fromOpaque(request.request.pointee.data).release()
-            return complete(completion, failWrites(UVError(code: result)))
+            return .done(failWrites(UVError(code: result)))
         }
         pendingWrites += 1
         state.withLock { $0.queuedWriteBytes += request.bytes.count }
+        return .queued
     }
 
     /// Writes what the socket takes at once with `uv_try_write` and returns the count (0 when
     /// the socket is full). Loop thread only, with no write queued.
     private func tryWrite(_ bytes: UnsafeRawBufferPointer) throws -> Int {
         if let error = state.withLock({ $0.writeEnd }) { throw error }
+        return try tryWriteNow(bytes)
+    }
+
+    /// `uv_try_write`, without looking at `writeEnd`; a failure other than a full socket ends
+    /// the write side (`failWrites`).
+    private func tryWriteNow(_ bytes: UnsafeRawBufferPointer) throws(UVError) -> Int {
         guard !bytes.isEmpty else { return 0 }
         var buffer = uv_buf_t(base: UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)),
                               len: bytes.count)
