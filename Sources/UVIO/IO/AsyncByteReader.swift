@@ -33,10 +33,16 @@ public protocol AsyncBufferedByteReader: AsyncByteReader {
 extension AsyncBufferedByteReader {
     public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         guard buffer.count > 0 else { return 0 }
-        return try await consumeBuffered { available in
-            let count = min(available.count, buffer.count)
-            if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
-            return (count, count)
-        }
+        return try await consumeBuffered { copyAvailable($0, into: buffer) }
     }
+}
+
+/// The step of every `read(into:)` over buffered bytes: copies as many of `available` as fit
+/// into `buffer`, and says that it consumed them.
+func copyAvailable(_ available: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer)
+    -> (consumed: Int, result: Int)
+{
+    let count = min(available.count, buffer.count)
+    if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
+    return (count, count)
 }

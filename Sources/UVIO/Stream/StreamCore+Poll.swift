@@ -7,11 +7,7 @@ extension StreamCore {
     /// Copies buffered bytes into `buffer`, or stores the waker in `readers`.
     func pollRead(_ context: inout Context, into buffer: UnsafeMutableRawBufferPointer) throws -> Poll<Int> {
         guard buffer.count > 0 else { return .ready(0) }
-        let copied = try tryConsume(registering: context.waker) { available in
-            let count = min(available.count, buffer.count)
-            if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
-            return (count, count)
-        }
+        let copied = try tryConsume(registering: context.waker) { copyAvailable($0, into: buffer) }
         return copied.map { .ready($0) } ?? .pending
     }
 

@@ -52,12 +52,7 @@ extension StreamCore {
     nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
         guard buffer.count > 0 else { return 0 }
         while true {
-            let copied = try tryConsume { available in
-                let count = min(available.count, buffer.count)
-                if count > 0 { buffer.baseAddress!.copyMemory(from: available.baseAddress!, byteCount: count) }
-                return (count, count)
-            }
-            if let copied { return copied }
+            if let copied = try tryConsume({ copyAvailable($0, into: buffer) }) { return copied }
             let filled = try await suspendAsWaiter(
                 on: state, \.readers, loop: loop, deadline: deadline,
                 as: { Waiter.filling($0, buffer) }, ready: nil

@@ -112,8 +112,8 @@ final class StreamCore: HandleCore, @unchecked Sendable {
             // looks again, after a failure or end of stream has been recorded below.
             filling = nil
             if count > 0 { return reader.continuation.resume(returning: count) }
-            defer { reader.continuation.resume(returning: nil) }
-            return didRead(count, nil)
+            didRead(count, nil)
+            return reader.continuation.resume(returning: nil)
         }
         if count > 0 {
             let bytes = UnsafeRawBufferPointer(start: base, count: count)

@@ -29,9 +29,7 @@ extension UDPCore {
             if let info = try state.withLock({ state throws(UVError) in try Self.take(&state, into: buffer) }) {
                 return info
             }
-            try await suspendAsWaiter(on: state, \.receivers, loop: loop) { state in
-                !state.queue.isEmpty || state.receiveError != nil || state.end != nil
-            }
+            try await waitUntilReceivable()
         }
     }
 

@@ -187,9 +187,14 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     func receive() async throws -> Datagram {
         while true {
             if let datagram = try tryReceive() { return datagram }
-            try await suspendAsWaiter(on: state, \.receivers, loop: loop) { state in
-                !state.queue.isEmpty || state.receiveError != nil || state.end != nil
-            }
+            try await waitUntilReceivable()
+        }
+    }
+
+    /// Suspends until a datagram is queued, a receive error is pending or the socket has ended.
+    func waitUntilReceivable() async throws {
+        try await suspendAsWaiter(on: state, \.receivers, loop: loop) { state in
+            !state.queue.isEmpty || state.receiveError != nil || state.end != nil
         }
     }
 
