@@ -32,3 +32,12 @@ final class Locked<Value: Sendable>: Sendable {
     func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
     var value: Value { mutex.withLock { $0 } }
 }
+
+/// Raw memory for a test, freed with the object; a task may read into it, and the test looks at
+/// it only after that task has ended.
+final class LentBuffer: @unchecked Sendable {
+    // Safe: written by one task's read, read by the test after awaiting that task.
+    let bytes: UnsafeMutableRawBufferPointer
+    init(count: Int) { bytes = .allocate(byteCount: count, alignment: 1) }
+    deinit { bytes.deallocate() }
+}

@@ -48,6 +48,33 @@ struct PipeStreamTests {
         }
     }
 
+    /// `PipeStream`'s own `read(into:)` and `writeAll(_:)` on raw memory.
+    @Test func rawReadAndWriteAll() async throws {
+        try await withLoop { loop in
+            let path = temporarySocketPath("raw")
+            let listener = try await PipeListener.bind(path: path, on: loop)
+            async let accepted = listener.accept()
+            let client = try await PipeStream.connect(path: path, on: loop)
+            let server = try await accepted
+            let message = pattern(200_000)
+            let raw = LentBuffer(count: message.count)
+            raw.bytes.copyBytes(from: message)
+            try await client.writeAll(UnsafeRawBufferPointer(raw.bytes))
+            try await client.shutdownWrite()
+            var received: [UInt8] = []
+            let chunk = LentBuffer(count: 4096)
+            while true {
+                let count = try await server.read(into: chunk.bytes)
+                if count == 0 { break }
+                received += chunk.bytes[..<count]
+            }
+            #expect(received == message)
+            await client.close()
+            await server.close()
+            await listener.close()
+        }
+    }
+
     @Test func manyClientsThroughConnections() async throws {
         try await withLoop { loop in
             let path = temporarySocketPath("many")

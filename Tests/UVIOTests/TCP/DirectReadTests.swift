@@ -1,14 +1,6 @@
 import Testing
 @testable import UVIO
 
-/// Memory a test lends to a reading task; the test reads it only after the task has ended.
-final class LentBuffer: @unchecked Sendable {
-    // Safe: written by one task's read, read by the test after awaiting that task.
-    let bytes: UnsafeMutableRawBufferPointer
-    init(count: Int) { bytes = .allocate(byteCount: count, alignment: 1) }
-    deinit { bytes.deallocate() }
-}
-
 /// A `read(into:)` that waits with nothing buffered lends its memory to libuv, which reads
 /// straight into it (`StreamCore.readTarget`).
 @Suite("Reads straight into a waiting reader's memory", .timeLimit(.minutes(2)))
@@ -68,6 +60,23 @@ struct DirectReadTests {
                 }
             }
             print("cancelled while waiting: \(cancelledWaits) of 200")
+            await client.close()
+            await server.close()
+        }
+    }
+
+    /// `TCPStream.writeAll(_:)` on raw memory: more than the socket takes at once (the rest is
+    /// queued), all of it arriving in order; and nothing to write returns at once.
+    @Test func rawWriteAllSendsEveryByte() async throws {
+        try await withLoop { loop in
+            let (client, server) = try await connectedPair(on: loop)
+            let message = pattern(8 * 1024 * 1024)
+            async let received = server.readExact(message.count)
+            let raw = LentBuffer(count: message.count)
+            raw.bytes.copyBytes(from: message)
+            try await client.writeAll(UnsafeRawBufferPointer(raw.bytes))
+            try await client.writeAll(UnsafeRawBufferPointer(start: nil, count: 0))
+            #expect(try await received == message)
             await client.close()
             await server.close()
         }
