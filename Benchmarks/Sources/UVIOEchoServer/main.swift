@@ -51,25 +51,35 @@ func announce(_ address: SocketAddress) {
     fflush(nil)
 }
 
-if proto == "udp" {
-    let socket = try await UDPSocket.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), on: loop)
-    announce(socket.localAddress)
+/// Starts the server; the echoes go on in tasks and futures on the loop.
+func start() async throws {
+    if proto == "udp" {
+        let socket = try await UDPSocket.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), on: loop)
+        announce(socket.localAddress)
+        switch style {
+        case "async-loop": try await Task(executorPreference: loop) { try await echoDatagrams(socket) }.value
+        case "async-global": try await Task.detached { try await echoDatagrams(socket) }.value
+        case "callback": try await echoDatagramsWithCallbacks(socket)
+        case "poll": FutureExecutor.spawn(PollDatagramEcho(socket), on: loop)
+        default: fatalError("UVIOEchoServer: no style \(style)")
+        }
+        return
+    }
+    let listener = try await TCPListener.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), backlog: 1024, on: loop)
+    announce(listener.localAddress)
     switch style {
-    case "async-loop": try await Task(executorPreference: loop) { try await echoDatagrams(socket) }.value
-    case "async-global": try await Task.detached { try await echoDatagrams(socket) }.value
-    case "callback": try await echoDatagramsWithCallbacks(socket)
-    case "poll": FutureExecutor.spawn(PollDatagramEcho(socket), on: loop)
+    case "async-loop": try await Task(executorPreference: loop) { try await serve(listener, onLoop: true) }.value
+    case "async-global": try await Task.detached { try await serve(listener, onLoop: false) }.value
+    case "poll": FutureExecutor.spawn(PollAcceptLoop(listener), on: loop)
+    case "callback": serveWithCallbacks(listener)
     default: fatalError("UVIOEchoServer: no style \(style)")
     }
-    while true { try await Task.sleep(for: .seconds(3600)) }
 }
-let listener = try await TCPListener.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), backlog: 1024, on: loop)
-announce(listener.localAddress)
-switch style {
-case "async-loop": try await Task(executorPreference: loop) { try await serve(listener, onLoop: true) }.value
-case "async-global": try await Task.detached { try await serve(listener, onLoop: false) }.value
-case "poll": FutureExecutor.spawn(PollAcceptLoop(listener), on: loop)
-case "callback": serveWithCallbacks(listener)
-default: fatalError("UVIOEchoServer: no style \(style)")
+
+// The main thread only waits: SIGTERM or the alarm ends the process. (A synchronous main, not
+// top-level `await`, so that the process runs under valgrind, which stops at the signal thread
+// that `dispatch_main` starts.)
+Task.detached {
+    do { try await start() } catch { fatalError("UVIOEchoServer: \(error)") }
 }
-while true { try await Task.sleep(for: .seconds(3600)) }
+while true { pause() }

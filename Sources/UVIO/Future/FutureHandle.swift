@@ -6,7 +6,7 @@
 /// let handle = FutureExecutor.spawn(WriteAll(stream, bytes), on: stream.loop)
 /// _ = try await handle.value
 /// ```
-public final class FutureHandle<Output: Sendable>: Sendable {
+public final class FutureHandle<Output: Sendable>: SpawnedHandle {
     private enum State {
         case running(continuations: [HandOff<Output, any Error>], signals: [ThreadSignal])
         case finished(Result<Output, any Error>)
@@ -15,6 +15,7 @@ public final class FutureHandle<Output: Sendable>: Sendable {
     private let state = LockedValue(State.running(continuations: [], signals: []))
     private let canceller = LockedValue<(@Sendable () -> Void)?>(nil)
 
+    @usableFromInline
     init() {}
 
     /// The future's output, once it has finished.
@@ -58,6 +59,7 @@ public final class FutureHandle<Output: Sendable>: Sendable {
         canceller.withLock { $0 }?()
     }
 
+    @usableFromInline
     func setCanceller(_ body: @escaping @Sendable () -> Void) {
         canceller.withLock { $0 = body }
     }
@@ -83,7 +85,13 @@ public final class FutureHandle<Output: Sendable>: Sendable {
         }.get()
     }
 
+    @usableFromInline
+    func fail(_ error: any Error) {
+        finish(.failure(error))
+    }
+
     /// Records the result once and wakes whoever waits.
+    @usableFromInline
     func finish(_ result: Result<Output, any Error>) {
         let waiting = state.withLock { state -> ([HandOff<Output, any Error>], [ThreadSignal])? in
             guard case .running(let continuations, let signals) = state else { return nil }
