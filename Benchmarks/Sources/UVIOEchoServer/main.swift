@@ -51,7 +51,7 @@ func announce(_ address: SocketAddress) {
     fflush(nil)
 }
 
-/// Starts the server; the echoes go on in tasks and futures on the loop.
+/// Runs the server until the process ends.
 func start() async throws {
     if proto == "udp" {
         let socket = try await UDPSocket.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), on: loop)
@@ -63,7 +63,7 @@ func start() async throws {
         case "poll": FutureExecutor.spawn(PollDatagramEcho(socket), on: loop)
         default: fatalError("UVIOEchoServer: no style \(style)")
         }
-        return
+        while true { try await Task.sleep(for: .seconds(3600)) }  // keeps the socket
     }
     let listener = try await TCPListener.bind(SocketAddress(parsing: "127.0.0.1:\(port)"), backlog: 1024, on: loop)
     announce(listener.localAddress)
@@ -74,6 +74,7 @@ func start() async throws {
     case "callback": serveWithCallbacks(listener)
     default: fatalError("UVIOEchoServer: no style \(style)")
     }
+    while true { try await Task.sleep(for: .seconds(3600)) }  // keeps the listener
 }
 
 // The main thread only waits: SIGTERM or the alarm ends the process. (A synchronous main, not
