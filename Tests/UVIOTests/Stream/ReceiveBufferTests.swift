@@ -34,6 +34,21 @@ struct ReceiveBufferTests {
         #expect(buffer.capacity <= ReceiveBuffer.retainedCapacity)
     }
 
+    /// Room runs out at the end: the unread bytes move to the front when that frees at least as
+    /// much as it copies, else into larger storage; either way they stay in order.
+    @Test func unreadBytesMoveToTheFrontOrIntoLargerStorage() {
+        var buffer = buffer(Array(0..<100))
+        let capacity = buffer.capacity
+        buffer.consume(60)
+        Array(UInt8(100)..<150).withUnsafeBytes { buffer.append($0) }
+        #expect(buffer.capacity == capacity)
+        #expect(buffer.withUnreadBytes { Array($0) } == Array(60..<150))
+        buffer.consume(10)
+        Array(UInt8(150)..<250).withUnsafeBytes { buffer.append($0) }
+        #expect(buffer.capacity > capacity)
+        #expect(buffer.withUnreadBytes { Array($0) } == Array(70..<250))
+    }
+
     @Test func smallMessagesDoNotReserveTheBurst() {
         var buffer = buffer([UInt8](repeating: 1, count: 64))
         #expect(buffer.capacity < ReceiveBuffer.burstChunk)
