@@ -73,17 +73,18 @@ public final class EventLoop: @unchecked Sendable {
     let hasFinished = Atomic<Bool>(false)
     let shutdownWaiters = LockedValue<[HandOff<Void, Never>]>([])
 
-    // Loop-thread state.
-    var localJobs = Deque<Job>()
+    // Loop-thread state. One thread touches it, one access at a time, so the runtime's
+    // exclusivity check (an access-set insertion on every job queued and run) is left out.
+    @exclusivity(unchecked) var localJobs = Deque<Job>()
     /// How many jobs of tasks and of actors the loop has run, for the tests of how each kind runs.
-    private(set) var jobsRun = (tasks: 0, isolated: 0)
+    @exclusivity(unchecked) private(set) var jobsRun = (tasks: 0, isolated: 0)
     /// The loop-thread view of `State.closed`, readable without the lock.
-    var closedLocally = false
+    @exclusivity(unchecked) var closedLocally = false
     /// Why libuv could not set the loop up, if it could not; set in `init` only.
     private(set) var startupError: UVError?
-    private var spareJobs = Deque<Job>()
-    var timers = TimerQueue()
-    var resources: [ObjectIdentifier: any LoopResource] = [:]
+    @exclusivity(unchecked) private var spareJobs = Deque<Job>()
+    @exclusivity(unchecked) var timers = TimerQueue()
+    @exclusivity(unchecked) var resources: [ObjectIdentifier: any LoopResource] = [:]
 
     /// Creates a loop and starts its thread.
     ///

@@ -32,8 +32,9 @@ extension StreamCore {
         var buffer = request.buffer
         let result = uv_write(request.request, stream, &buffer, 1) { request, status in
             let writeRequest = Unmanaged<WriteRequest>.fromOpaque(request!.pointee.data).takeRetainedValue()
-            let core = Unmanaged<StreamCore>.fromOpaque(request!.pointee.handle.pointee.data).takeUnretainedValue()
-            core.didWrite(writeRequest, status: status)
+            Unmanaged<StreamCore>.fromOpaque(request!.pointee.handle.pointee.data)._withUnsafeGuaranteedRef {
+                $0.didWrite(writeRequest, status: status)
+            }
         }
         guard result >= 0 else {
             Unmanaged<WriteRequest>.fromOpaque(request.request.pointee.data).release()

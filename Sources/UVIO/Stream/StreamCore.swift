@@ -80,13 +80,14 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         assert(loop.inEventLoop)
         guard !isClosing else { return }
         let result = uv_read_start(stream, { handle, _, buffer in
-            let core = Unmanaged<StreamCore>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-            let target = core.readTarget()
+            // The handle's data keeps the core alive while libuv calls back: no retain needed.
+            let target = Unmanaged<StreamCore>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef { $0.readTarget() }
             buffer!.pointee = uv_buf_init(target.baseAddress!.assumingMemoryBound(to: CChar.self),
                                           UInt32(min(target.count, Int(Int32.max))))
         }, { stream, count, buffer in
-            let core = Unmanaged<StreamCore>.fromOpaque(stream!.pointee.data).takeUnretainedValue()
-            core.didRead(count, UnsafeRawPointer(buffer!.pointee.base))
+            Unmanaged<StreamCore>.fromOpaque(stream!.pointee.data)._withUnsafeGuaranteedRef {
+                $0.didRead(count, UnsafeRawPointer(buffer!.pointee.base))
+            }
         })
         if result < 0 { finishReading(.failed(UVError(code: result, context: "uv_read_start"))) }
     }

@@ -62,6 +62,8 @@ struct WaiterList {
 
     /// Removes and returns the waiter with `id`, if it is still waiting.
     mutating func remove(_ id: UInt64) -> Waiter? {
+        if entries.isEmpty { return nil }
+        if entries[entries.count - 1].id == id { return entries.removeLast().waiter }
         guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
         return entries.remove(at: index).waiter
     }
@@ -80,8 +82,7 @@ struct WaiterList {
         switch entries.count {
         case 0: return WaiterBatch()
         case 1:
-            defer { entries.removeAll(keepingCapacity: true) }
-            return WaiterBatch(first: entries[0].waiter)
+            return WaiterBatch(first: entries.removeLast().waiter)  // moved out: no copy, no destroy
         default:
             defer { entries.removeAll(keepingCapacity: true) }
             return WaiterBatch(first: entries[0].waiter, rest: entries.dropFirst().map(\.waiter))

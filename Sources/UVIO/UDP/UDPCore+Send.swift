@@ -99,8 +99,9 @@ extension UDPCore {
         let result = withDestination(destination) { address in
             uv_udp_send(request.request, udp, &copy, 1, address) { request, status in
                 let sendRequest = Unmanaged<UDPSendRequest>.fromOpaque(request!.pointee.data).takeRetainedValue()
-                let core = Unmanaged<UDPCore>.fromOpaque(request!.pointee.handle.pointee.data).takeUnretainedValue()
-                core.didSend(sendRequest, status: status)
+                Unmanaged<UDPCore>.fromOpaque(request!.pointee.handle.pointee.data)._withUnsafeGuaranteedRef {
+                    $0.didSend(sendRequest, status: status)
+                }
             }
         }
         guard result >= 0 else {

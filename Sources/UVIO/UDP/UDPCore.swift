@@ -107,8 +107,9 @@ final class UDPCore: HandleCore, @unchecked Sendable {
                                               UInt32(min(readBuffer.count, core.configuration.maximumDatagramSize)))
             }
         }, { handle, count, buffer, address, flags in
-            let core = Unmanaged<UDPCore>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-            core.didReceive(count, buffer, address, flags)
+            Unmanaged<UDPCore>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef {
+                $0.didReceive(count, buffer, address, flags)
+            }
         })
         try UVError.check(result, "uv_udp_recv_start")
     }
