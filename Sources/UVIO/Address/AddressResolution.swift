@@ -40,7 +40,7 @@ final class AddressResolution: LoopResource, @unchecked Sendable {
 
     /// Starts the lookup and waits for its answer. Call once.
     func run() async throws -> [SocketAddress] {
-        try await withTaskCancellationHandler {
+        try await withCancellationHandler {
             try await withThrowingHandOff { continuation in
                 wait(with: continuation)
             }

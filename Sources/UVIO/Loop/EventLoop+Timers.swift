@@ -39,7 +39,7 @@ extension EventLoop {
         let deadline = Self.deadline(after: duration)
         try Task.checkCancellation()
         let box = LockedValue<(entry: TimerEntry?, cancelled: Bool)>((nil, false))
-        try await withTaskCancellationHandler {
+        try await withCancellationHandler {
             try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let entry = TimerEntry(.continuation(continuation))
                 let cancelled = box.withLock { box in

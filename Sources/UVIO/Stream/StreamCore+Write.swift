@@ -120,7 +120,7 @@ extension StreamCore {
         let id = WaiterList.reserveID()
         var timeout: Scheduled?
         defer { timeout?.cancel() }
-        try await withTaskCancellationHandler {
+        try await withCancellationHandler {
             try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let cancelled = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }

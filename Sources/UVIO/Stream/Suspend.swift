@@ -36,7 +36,7 @@ nonisolated(nonsending) func suspendAsWaiter<State, Value: Sendable>(
     let id = WaiterList.reserveID()
     var timeout: Scheduled?
     defer { timeout?.cancel() }
-    return try await withTaskCancellationHandler {
+    return try await withCancellationHandler {
         try await withThrowingHandOff { (continuation: HandOff<Value, any Error>) in
             // A cancellation handler that ran before the registration found nothing to remove, so
             // the flag is checked again under the same lock as the registration.

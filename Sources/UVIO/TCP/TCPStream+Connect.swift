@@ -75,7 +75,7 @@ func withDeadline<R: Sendable>(
         task.cancel()
     }
     defer { timer.cancel() }
-    return try await withTaskCancellationHandler {
+    return try await withCancellationHandler {
         do {
             return try await task.value
         } catch is CancellationError where expired.load(ordering: .acquiring) {
@@ -113,7 +113,7 @@ private final class ConnectAttempt: Sendable {
                 [self] in abandon(UVError.timedOut)
             }
         }
-        return try await withTaskCancellationHandler {
+        return try await withCancellationHandler {
             try await withThrowingHandOff { continuation in
                 state.withLock { $0.continuation = continuation }
                 do {

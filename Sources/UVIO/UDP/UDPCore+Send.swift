@@ -177,7 +177,7 @@ extension UDPCore {
         let cost = Self.cost(bytes.count)
         try await waitForRoom(cost)
         let id = WaiterList.reserveID()
-        try await withTaskCancellationHandler {
+        try await withCancellationHandler {
             try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let cancelled = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
