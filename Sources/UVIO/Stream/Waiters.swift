@@ -72,7 +72,11 @@ struct WaiterList {
     /// on neither cancellation nor a timeout finds it, so its memory stays lent until it is resumed.
     mutating func claimFirstFilling() -> (HandOff<Int?, any Error>, UnsafeMutableRawBufferPointer)? {
         guard case .filling(let continuation, let buffer)? = entries.first?.waiter else { return nil }
-        entries.removeFirst()
+        if entries.count == 1 {
+            entries.removeLast()  // the usual case: no shifting, no destroy through the tuple's metadata
+        } else {
+            entries.removeFirst()
+        }
         return (continuation, buffer)
     }
 
