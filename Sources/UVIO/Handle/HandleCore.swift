@@ -8,6 +8,7 @@ internal import CLibUV
 ///
 /// ## Threading
 /// Every method runs on the loop thread of `loop`.
+@usableFromInline
 class HandleCore: LoopResource, @unchecked Sendable {
     // Safe: all mutable state here is touched only on `loop`'s thread (asserted in debug builds).
 

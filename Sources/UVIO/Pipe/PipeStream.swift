@@ -20,7 +20,7 @@ internal import CLibUV
 /// ## Threading
 /// Every method may be called from any task or thread.
 public final class PipeStream: Sendable {
-    let core: StreamCore
+    @usableFromInline let core: StreamCore
     /// The path this end is bound to: the listener's path for an accepted stream, empty for a
     /// client. The corresponding libuv call is `uv_pipe_getsockname`.
     public let localPath: String

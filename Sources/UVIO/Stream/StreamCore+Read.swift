@@ -46,13 +46,28 @@ extension StreamCore {
     /// Waits for bytes and copies up to `buffer.count` of them into `buffer`: `read(into:)` of
     /// the streams, without the generic path of `AsyncBufferedByteReader`'s version (a tuple's
     /// metadata looked up at run time on every read).
+    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
+        if let copied = try readNow(into: buffer) { return copied }
+        return try await readWaiting(into: buffer, deadline: deadline)
+    }
+
+    /// The half of `read(into:deadline:)` that does not wait: the count of bytes copied from the
+    /// receive buffer, 0 at the end of the stream (or for an empty `buffer`), nil when nothing is
+    /// buffered yet.
+    @usableFromInline
+    func readNow(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
+        guard buffer.count > 0 else { return 0 }
+        return try tryConsume { copyAvailable($0, into: buffer) }
+    }
+
+    /// The half of `read(into:deadline:)` that waits, for a caller that found nothing buffered:
+    /// it waits first, then copies. `buffer` is not empty.
     ///
     /// While it waits with nothing buffered, libuv may read straight into `buffer`
     /// (`readTarget`): the bytes then skip the receive buffer, and the read returns their count.
-    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
-        guard buffer.count > 0 else { return 0 }
+    @usableFromInline
+    nonisolated(nonsending) func readWaiting(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
         while true {
-            if let copied = try tryConsume({ copyAvailable($0, into: buffer) }) { return copied }
             let filled = try await suspendAsWaiter(
                 on: state, \.readers, loop: loop, deadline: deadline,
                 as: { Waiter.filling($0, buffer) }, ready: nil
@@ -60,6 +75,7 @@ extension StreamCore {
                 !state.buffer.isEmpty || state.readEnd != nil
             }
             if let filled { return filled }
+            if let copied = try readNow(into: buffer) { return copied }
         }
     }
 

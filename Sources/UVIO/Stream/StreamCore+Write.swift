@@ -45,6 +45,15 @@ extension StreamCore {
         return .queued
     }
 
+    /// The half of an async write that does not wait: on the loop thread with nothing queued,
+    /// what the socket takes at once; elsewhere 0.
+    /// - Throws: the write side's error.
+    @usableFromInline
+    func writeNow(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        guard loop.inEventLoop, pendingWrites == 0 else { return 0 }
+        return try tryWrite(bytes)
+    }
+
     /// Writes what the socket takes at once with `uv_try_write` and returns the count (0 when
     /// the socket is full). Loop thread only, with no write queued.
     private func tryWrite(_ bytes: UnsafeRawBufferPointer) throws -> Int {
@@ -104,6 +113,7 @@ extension StreamCore {
     /// ## Cancellation
     /// A cancelled (or timed-out) write returns at once; its bytes stay queued and are still sent,
     /// in order, so the stream stays consistent.
+    @usableFromInline
     nonisolated(nonsending) func write(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
         // On the loop with nothing queued, the socket usually takes everything at once: then there
         // is nothing to wait for, so skip the continuation and the waiter list.

@@ -15,6 +15,7 @@ internal import CLibUV
 /// ## Threading
 /// libuv is called only on the loop thread. `state` is behind a mutex so that readers on any
 /// thread can take bytes without a hop; everything else is loop-thread only.
+@usableFromInline
 final class StreamCore: HandleCore, @unchecked Sendable {
     // Safe: `state` is a LockedValue; `pendingWrites`, `callbackReader` and the handle are
     // loop-thread only.

@@ -11,6 +11,7 @@
 ///
 /// - Throws: `CancellationError` when the task is cancelled; `UVError.timedOut` once
 ///   `deadline` (in `uv_hrtime` nanoseconds) passes; whatever error the waker passes.
+@inline(__always)
 nonisolated(nonsending) func suspendAsWaiter<State>(
     on state: LockedValue<State>,
     _ list: WritableKeyPath<State, WaiterList> & Sendable,
@@ -24,6 +25,7 @@ nonisolated(nonsending) func suspendAsWaiter<State>(
 
 /// `suspendAsWaiter` for a waiter that is resumed with a value: `waiter` makes the list entry
 /// from the continuation, and `ready` is returned when `isReady` already holds.
+@inline(__always)
 nonisolated(nonsending) func suspendAsWaiter<State, Value: Sendable>(
     on state: LockedValue<State>,
     _ list: WritableKeyPath<State, WaiterList> & Sendable,

@@ -21,7 +21,7 @@ internal import CLibUV
 /// Every method may be called from any task or thread. A task that runs on the stream's loop
 /// (`Task(executorPreference: stream.loop)`) is resumed without a thread hop.
 public final class TCPStream: Sendable {
-    let core: StreamCore
+    @usableFromInline let core: StreamCore
     /// The local end of the connection. The corresponding libuv call is `uv_tcp_getsockname`.
     public let localAddress: SocketAddress
     /// The remote end of the connection. The corresponding libuv call is `uv_tcp_getpeername`.
@@ -59,8 +59,8 @@ public final class TCPStream: Sendable {
         set { timeouts.withLock { $0.write = newValue } }
     }
 
-    var readDeadline: UInt64? { readTimeout.map { EventLoop.deadline(after: $0) } }
-    var writeDeadline: UInt64? { writeTimeout.map { EventLoop.deadline(after: $0) } }
+    @usableFromInline var readDeadline: UInt64? { readTimeout.map { EventLoop.deadline(after: $0) } }
+    @usableFromInline var writeDeadline: UInt64? { writeTimeout.map { EventLoop.deadline(after: $0) } }
 
     /// Closes the connection at once; pending reads and writes end with `UVError.closed`.
     ///
