@@ -14,13 +14,18 @@ extension UDPCore {
     static func cost(_ count: Int) -> Int { max(count, 1) }
 
     /// Checks a send before it reaches libuv; returns the destination to pass to libuv (nil for
-    /// a connected socket).
+    /// a connected socket), and whether the datagram may go out at once with `trySend`, without
+    /// the admission's charge and release: on the loop thread, with nothing charged against the
+    /// send queue and no deferred error waiting to be reported. One lock instead of three.
     /// - Throws: the end error after close; `UVError.notConnected` for `send(_:)` on an
     ///   unconnected socket; `UVError.invalidArgument` for port 0 or a destination of the other
     ///   family; `UV_EISCONN` for another destination on a connected socket;
     ///   `UVError.messageTooLong` above the family's maximum payload.
-    func validateSend(count: Int, to destination: SocketAddress?) throws(UVError) -> SocketAddress? {
-        let (end, peer) = state.withLock { ($0.end, $0.peer) }
+    func validateSend(count: Int, to destination: SocketAddress?) throws(UVError)
+        -> (target: SocketAddress?, sendsNow: Bool) {
+        let (end, peer, idle) = state.withLock {
+            ($0.end, $0.peer, $0.queuedSendBytes == 0 && $0.deferredSendError == nil)
+        }
         if let end { throw end }
         var target = destination
         if let peer {
@@ -43,7 +48,8 @@ extension UDPCore {
         guard count <= limit else {
             throw UVError.messageTooLong.with(context: "datagram of \(count) bytes; the limit is \(limit)")
         }
-        return target
+        // `isClosing` is read on the loop thread only.
+        return (target, idle && loop.inEventLoop && !isClosing && uv_udp_get_send_queue_count(udp) == 0)
     }
 
     /// Charges `cost` against the send queue if it fits (a datagram always fits an empty queue).
@@ -167,10 +173,10 @@ extension UDPCore {
     /// A cancelled send returns `CancellationError` at once; if it had reached the loop the
     /// datagram may still go.
     func send(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) async throws {
-        let target = try validateSend(count: bytes.count, to: destination)
+        let (target, sendsNow) = try validateSend(count: bytes.count, to: destination)
         // On the loop with nothing queued, the socket usually takes the datagram at once: then
         // there is nothing to wait for, so skip the continuation and the cancellation handler.
-        if loop.inEventLoop, !isClosing, uv_udp_get_send_queue_count(udp) == 0 {
+        if sendsNow {
             if Task.isCancelled { throw CancellationError() }
             if try withContiguousBytes(bytes, { bytes throws(UVError) in try trySend(bytes, to: target) }) { return }
         }
@@ -229,7 +235,8 @@ extension UDPCore {
     /// failure is thrown by the next call. With a callback, every outcome goes to it.
     func pollSend(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress?, waker: Waker,
                   completion: UDPSendCompletion = .deferred) throws -> Bool {
-        let target = try validateSend(count: bytes.count, to: destination)
+        let (target, sendsNow) = try validateSend(count: bytes.count, to: destination)
+        if sendsNow, try trySendNow(bytes, to: target, completion: completion) { return true }
         let cost = Self.cost(bytes.count)
         let admitted = try state.withLock { state throws(UVError) -> Bool in
             if let end = state.end { throw end }
@@ -267,7 +274,9 @@ extension UDPCore {
               completion: @escaping @Sendable (UVError?) -> Void) {
         let target: SocketAddress?
         do {
-            target = try validateSend(count: bytes.count, to: destination)
+            let sendsNow: Bool
+            (target, sendsNow) = try validateSend(count: bytes.count, to: destination)
+            if sendsNow, try trySendNow(bytes, to: target, completion: .callback(completion)) { return }
         } catch {
             return deliver(completion, error)
         }
@@ -289,6 +298,22 @@ extension UDPCore {
                 completion(error)
             }
         }
+    }
+
+    /// A send that `validateSend` found may go at once: `uv_udp_try_send` with no charge against
+    /// the queue, completed here. Returns false when the socket would block: the caller then
+    /// queues the datagram as usual. Loop thread only.
+    /// - Throws: a `.deferred` send's error (other completions are given theirs).
+    private func trySendNow(_ bytes: UnsafeRawBufferPointer, to target: SocketAddress?,
+                            completion: UDPSendCompletion) throws(UVError) -> Bool {
+        do {
+            guard try trySend(bytes, to: target) else { return false }
+            if case .callback(let callback) = completion { callback(nil) }
+        } catch {
+            if case .deferred = completion { throw error }
+            complete(completion, error)
+        }
+        return true
     }
 
     /// Calls a completion on the loop thread (at once when already there).
