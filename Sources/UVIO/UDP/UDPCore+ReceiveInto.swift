@@ -1,24 +1,17 @@
-// Taking a datagram into the caller's memory, from any thread: the copy happens under the lock,
-// and the datagram's payload array goes back to `State.spareBytes` for the next datagram that
-// arrives. A receive loop that uses these (`receive(into:)`, `pollReceive(_:into:)`) allocates
-// nothing per datagram once the spares exist.
+// Taking a datagram into the caller's memory, from any thread: its payload is copied out of the
+// socket's one payload buffer under the lock. A receive loop that uses these
+// (`receive(into:)`, `pollReceive(_:into:)`) allocates nothing per datagram.
 extension UDPCore {
-    /// Payload arrays kept for reuse, per socket.
-    static let spareLimit = 8
-    /// Arrays with more capacity than this are freed rather than kept, so that a burst of large
-    /// datagrams does not pin memory.
-    static let spareCapacityLimit = 16 * 1024
-
-    /// Takes the oldest queued datagram into `buffer`; nil when none waits.
-    /// - Throws: as `take(_:)`.
+    /// Takes the next datagram into `buffer`: as much of the payload as fits; the rest is dropped
+    /// and the result says `isTruncated`.
     static func take(_ state: inout State, into buffer: UnsafeMutableRawBufferPointer) throws(UVError) -> DatagramInfo? {
-        guard var datagram = try take(&state) else { return nil }
-        let info = UDPSocket.copy(datagram, into: buffer)
-        if datagram.bytes.capacity <= spareCapacityLimit, state.spareBytes.count < spareLimit {
-            datagram.bytes.removeAll(keepingCapacity: true)
-            state.spareBytes.append(datagram.bytes)
+        guard let next = try takeNext(&state) else { return nil }
+        let count = min(next.count, buffer.count)
+        if count > 0 {
+            state.payloads.withUnreadBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         }
-        return info
+        state.payloads.consume(next.count)
+        return DatagramInfo(count: count, sender: next.sender, isTruncated: next.isTruncated || next.count > buffer.count)
     }
 
     /// Waits (suspending the task) for a datagram and copies it into `buffer`.

@@ -21,12 +21,12 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     // loop-thread only.
 
     struct State {
-        /// Received datagrams nobody has taken yet, oldest first; at most `queueLimit`.
-        var queue = Deque<Datagram>()
-        /// Emptied payload arrays of datagrams that were copied out (`receive(into:)`,
-        /// `pollReceive(_:into:)`), reused for the next ones: so the steady state allocates
-        /// nothing per datagram. See `UDPCore+ReceiveInto.swift`.
-        var spareBytes: [[UInt8]] = []
+        /// Received datagrams nobody has taken yet, oldest first; at most `receiveQueueLimit`.
+        /// Their payloads lie one after another in `payloads`.
+        var queue = Deque<DatagramInfo>()
+        /// The payloads of `queue`, in order: one buffer for all, so a datagram that arrives
+        /// allocates nothing, and one copied out (`receive(into:)`, `pollReceive(_:into:)`) neither.
+        var payloads = ReceiveBuffer()
         /// Async receivers waiting for a datagram.
         var receivers = WaiterList()
         /// The waker of the last `pollReceive` that returned pending (one per socket, as Tokio).
@@ -96,15 +96,9 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     /// Starts delivering datagrams into the queue. Loop thread only.
     func startReceiving() throws(UVError) {
         let result = uv_udp_recv_start(udp, { handle, _, buffer in
-            let core = Unmanaged<UDPCore>.fromOpaque(handle!.pointee.data).takeUnretainedValue()
-            if let batch = core.batchBuffer {
-                // recvmmsg splits this into 64 KiB chunks; it stays ours, so MMSG_FREE frees nothing.
-                buffer!.pointee = uv_buf_init(batch.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                              UInt32(batch.count))
-            } else {
-                let readBuffer = core.loop.readBuffer
-                buffer!.pointee = uv_buf_init(readBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                              UInt32(min(readBuffer.count, core.configuration.maximumDatagramSize)))
+            // The handle's data keeps the core alive while libuv calls back: no retain needed.
+            buffer!.pointee = Unmanaged<UDPCore>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef {
+                $0.receiveTarget()
             }
         }, { handle, count, buffer, address, flags in
             Unmanaged<UDPCore>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef {
@@ -112,6 +106,18 @@ final class UDPCore: HandleCore, @unchecked Sendable {
             }
         })
         try UVError.check(result, "uv_udp_recv_start")
+    }
+
+    /// Where libuv receives next: the socket's batch buffer when it uses `recvmmsg` (libuv splits
+    /// it into 64 KiB chunks; it stays ours, so `UV_UDP_MMSG_FREE` frees nothing), else the loop's
+    /// read buffer, up to the largest datagram taken.
+    private func receiveTarget() -> uv_buf_t {
+        if let batch = batchBuffer {
+            return uv_buf_init(batch.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(batch.count))
+        }
+        let readBuffer = loop.readBuffer
+        return uv_buf_init(readBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+                           UInt32(min(readBuffer.count, configuration.maximumDatagramSize)))
     }
 
     /// libuv's receive callback. The cases, as `uv.h` defines them:
@@ -143,9 +149,8 @@ final class UDPCore: HandleCore, @unchecked Sendable {
                 state.dropped += 1
                 return (WaiterBatch(), Waker?.none)
             }
-            var bytes = state.spareBytes.popLast() ?? []
-            if length > 0 { bytes.append(contentsOf: UnsafeRawBufferPointer(start: base, count: length)) }
-            state.queue.append(Datagram(bytes: bytes, sender: sender, isTruncated: truncated))
+            state.payloads.append(UnsafeRawBufferPointer(start: length == 0 ? nil : base, count: length))
+            state.queue.append(DatagramInfo(count: length, sender: sender, isTruncated: truncated))
             defer { state.pollReceiver = nil }
             return (state.receivers.takeAll(), state.pollReceiver)
         }
@@ -173,8 +178,22 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     }
 
     static func take(_ state: inout State) throws(UVError) -> Datagram? {
+        try takeNext(&state).map { datagram($0, from: &state) }
+    }
+
+    /// The datagram `next` describes, its payload consumed from `payloads`.
+    private static func datagram(_ next: DatagramInfo, from state: inout State) -> Datagram {
+        let bytes = state.payloads.withUnreadBytes { [UInt8]($0[..<next.count]) }
+        state.payloads.consume(next.count)
+        return Datagram(bytes: bytes, sender: next.sender, isTruncated: next.isTruncated)
+    }
+
+    /// The next datagram's description, taken off the queue; its payload is then the first
+    /// `count` bytes of `payloads`, which the caller consumes. Throws the socket's end, or a
+    /// receive error once the queue is empty.
+    static func takeNext(_ state: inout State) throws(UVError) -> DatagramInfo? {
         if let end = state.end { throw end }
-        if let datagram = state.queue.popFirst() { return datagram }
+        if let next = state.queue.popFirst() { return next }
         if let error = state.receiveError {
             state.receiveError = nil
             throw error
@@ -215,8 +234,9 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         let (queued, end) = state.withLock { state -> ([Datagram], UVError?) in
             if let end = state.end { return ([], end) }
             guard handler != nil else { return ([], nil) }
-            defer { state.queue.removeAll() }
-            return (Array(state.queue), nil)
+            var queued: [Datagram] = []
+            while let next = state.queue.popFirst() { queued.append(Self.datagram(next, from: &state)) }
+            return (queued, nil)
         }
         if let end { handler?.fail(end); return }
         receiveHandler = handler
@@ -258,6 +278,7 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         let (receivers, receiveWaker, senders, sendWaker) = state.withLock { state in
             state.end = closeReason
             state.queue.removeAll()
+            state.payloads.reset()
             defer {
                 state.pollReceiver = nil
                 state.pollSender = nil
