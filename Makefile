@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench bench-side-by-side clean stress fuzz
+.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench bench-side-by-side bench-instructions clean stress fuzz
 
 deps:
 	@pkg-config --exists libuv 2>/dev/null || { \
@@ -59,6 +59,11 @@ bench: deps
 # UVIO's echo servers next to a C libuv server and SwiftNIO, ratios to C; see README "Performance".
 bench-side-by-side: deps
 	Benchmarks/run-side-by-side.sh $(BENCH_ARGS)
+
+# User-space instructions per message of each echo server under callgrind (needs valgrind): a
+# figure the machine's load does not move; see CONTRIBUTING.md "Benchmarks".
+bench-instructions: deps
+	Benchmarks/run-instructions.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf .build .build-thread .build-address .build-fuzz Benchmarks/.build

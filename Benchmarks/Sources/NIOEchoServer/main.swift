@@ -76,54 +76,64 @@ func raiseDescriptorLimit() {
     setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }
 
-switch (style, proto) {
-case ("handler", "tcp"):
-    let channel = try await ServerBootstrap(group: group)
-        .serverChannelOption(.backlog, value: 1024)
-        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-        .childChannelInitializer { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(EchoHandler())
+/// Runs the server until the process ends.
+func serve() async throws {
+    switch (style, proto) {
+    case ("handler", "tcp"):
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(EchoHandler())
+                }
             }
-        }
-        .bind(host: "127.0.0.1", port: port).get()
-    announce(channel)
-    try await channel.closeFuture.get()
-case ("handler", "udp"):
-    let channel = try await DatagramBootstrap(group: group)
-        .channelInitializer { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(DatagramEchoHandler())
+            .bind(host: "127.0.0.1", port: port).get()
+        announce(channel)
+        try await channel.closeFuture.get()
+    case ("handler", "udp"):
+        let channel = try await DatagramBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramEchoHandler())
+                }
             }
-        }
-        .bind(host: "127.0.0.1", port: port).get()
-    announce(channel)
-    try await channel.closeFuture.get()
-case ("async-channel", "tcp"):
-    let server = try await ServerBootstrap(group: group)
-        .serverChannelOption(.backlog, value: 1024)
-        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-        .bind(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            .bind(host: "127.0.0.1", port: port).get()
+        announce(channel)
+        try await channel.closeFuture.get()
+    case ("async-channel", "tcp"):
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .bind(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
             }
-        }
-    announce(server.channel)
-    try await withThrowingDiscardingTaskGroup { tasks in
-        try await server.executeThenClose { connections in
-            for try await connection in connections {
-                tasks.addTask {
-                    try? await connection.executeThenClose { inbound, outbound in
-                        for try await buffer in inbound {
-                            try await outbound.write(buffer)
+        announce(server.channel)
+        try await withThrowingDiscardingTaskGroup { tasks in
+            try await server.executeThenClose { connections in
+                for try await connection in connections {
+                    tasks.addTask {
+                        try? await connection.executeThenClose { inbound, outbound in
+                            for try await buffer in inbound {
+                                try await outbound.write(buffer)
+                            }
                         }
                     }
                 }
             }
         }
+    default:
+        fatalError("NIOEchoServer: no \(proto) server in style \(style)")
     }
-default:
-    fatalError("NIOEchoServer: no \(proto) server in style \(style)")
 }
+
+// The main thread only waits: SIGTERM or the alarm ends the process. (A synchronous main, as in
+// UVIOEchoServer, so that the server runs under valgrind; see run-instructions.sh.)
+Task.detached {
+    do { try await serve() } catch { fatalError("NIOEchoServer: \(error)") }
+}
+while true { pause() }
