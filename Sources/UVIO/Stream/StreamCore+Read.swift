@@ -43,6 +43,9 @@ extension StreamCore {
         }
     }
 
+    /// The readers' list as `suspendAsWaiter` names it: a key path made once, not on every wait.
+    private static let readersList: WritableKeyPath<State, WaiterList> & Sendable = \.readers
+
     /// Waits for bytes and copies up to `buffer.count` of them into `buffer`: `read(into:)` of
     /// the streams, without the generic path of `AsyncBufferedByteReader`'s version (a tuple's
     /// metadata looked up at run time on every read).
@@ -69,7 +72,7 @@ extension StreamCore {
     nonisolated(nonsending) func readWaiting(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
         while true {
             let filled = try await suspendAsWaiter(
-                on: state, \.readers, loop: loop, deadline: deadline,
+                on: state, Self.readersList, loop: loop, deadline: deadline,
                 as: { Waiter.filling($0, buffer) }, ready: nil
             ) { state in
                 !state.buffer.isEmpty || state.readEnd != nil
@@ -99,7 +102,7 @@ extension StreamCore {
     /// Suspends until bytes are buffered or reading has ended.
     /// - Throws: `CancellationError`; `UVError.timedOut` once `deadline` passes.
     nonisolated(nonsending) func waitUntilReadable(deadline: UInt64?) async throws {
-        try await suspendAsWaiter(on: state, \.readers, loop: loop, deadline: deadline) { state in
+        try await suspendAsWaiter(on: state, Self.readersList, loop: loop, deadline: deadline) { state in
             !state.buffer.isEmpty || state.readEnd != nil
         }
     }

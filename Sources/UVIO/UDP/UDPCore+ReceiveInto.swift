@@ -14,15 +14,19 @@ extension UDPCore {
         return DatagramInfo(count: count, sender: next.sender, isTruncated: next.isTruncated || next.count > buffer.count)
     }
 
-    /// Waits (suspending the task) for a datagram and copies it into `buffer`.
-    ///
+    /// The half of `UDPSocket.receive(into:)` that does not wait: a queued datagram, else nil.
+    @usableFromInline
+    func receiveNow(into buffer: UnsafeMutableRawBufferPointer) throws(UVError) -> DatagramInfo? {
+        try state.withLock { state throws(UVError) in try Self.take(&state, into: buffer) }
+    }
+
+    /// The half of `UDPSocket.receive(into:)` that waits, for a caller that found nothing queued.
     /// A cancelled wait takes nothing: the datagram stays queued for the next receive.
-    func receive(into buffer: UnsafeMutableRawBufferPointer) async throws -> DatagramInfo {
+    @usableFromInline
+    func receiveWaiting(into buffer: UnsafeMutableRawBufferPointer) async throws -> DatagramInfo {
         while true {
-            if let info = try state.withLock({ state throws(UVError) in try Self.take(&state, into: buffer) }) {
-                return info
-            }
             try await waitUntilReceivable()
+            if let info = try receiveNow(into: buffer) { return info }
         }
     }
 

@@ -173,13 +173,27 @@ extension UDPCore {
     /// A cancelled send returns `CancellationError` at once; if it had reached the loop the
     /// datagram may still go.
     func send(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) async throws {
+        if try sendNow(bytes, to: destination) { return }
+        try await sendQueued(bytes, to: destination)
+    }
+
+    /// The half of an async send that does not wait: on the loop with nothing queued, the socket
+    /// usually takes the datagram at once, and then there is nothing to wait for (no
+    /// continuation, no cancellation handler). Returns whether the datagram went.
+    /// - Throws: as `validateSend`; `CancellationError` if the task is cancelled.
+    @usableFromInline
+    func sendNow(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) throws -> Bool {
         let (target, sendsNow) = try validateSend(count: bytes.count, to: destination)
-        // On the loop with nothing queued, the socket usually takes the datagram at once: then
-        // there is nothing to wait for, so skip the continuation and the cancellation handler.
-        if sendsNow {
-            if Task.isCancelled { throw CancellationError() }
-            if try withContiguousBytes(bytes, { bytes throws(UVError) in try trySend(bytes, to: target) }) { return }
-        }
+        guard sendsNow else { return false }
+        if Task.isCancelled { throw CancellationError() }
+        return try withContiguousBytes(bytes) { bytes throws(UVError) in try trySend(bytes, to: target) }
+    }
+
+    /// The half of an async send that waits: admitted under the send queue limit, handed to the
+    /// loop, awaited until libuv has sent it. It checks the send again: time passed.
+    @usableFromInline
+    func sendQueued(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) async throws {
+        let (target, _) = try validateSend(count: bytes.count, to: destination)
         let cost = Self.cost(bytes.count)
         try await waitForRoom(cost)
         let id = WaiterList.reserveID()

@@ -16,6 +16,7 @@ import DequeModule
 /// ## Threading
 /// libuv is called only on the loop thread. `state` is behind a mutex so that receivers on any
 /// thread take datagrams without a hop; `batchBuffer` and the handle are loop-thread only.
+@usableFromInline
 final class UDPCore: HandleCore, @unchecked Sendable {
     // Safe: `state` is a LockedValue; `batchBuffer`, `receiveHandler` and the handle are
     // loop-thread only.
@@ -211,9 +212,12 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         }
     }
 
+    /// The receivers' list as `suspendAsWaiter` names it: a key path made once, not on every wait.
+    private static let receiversList: WritableKeyPath<State, WaiterList> & Sendable = \.receivers
+
     /// Suspends until a datagram is queued, a receive error is pending or the socket has ended.
     func waitUntilReceivable() async throws {
-        try await suspendAsWaiter(on: state, \.receivers, loop: loop) { state in
+        try await suspendAsWaiter(on: state, Self.receiversList, loop: loop) { state in
             !state.queue.isEmpty || state.receiveError != nil || state.end != nil
         }
     }

@@ -27,7 +27,7 @@ internal import CLibUV
 /// Every method may be called from any task or thread. A task that runs on the socket's loop
 /// (`Task(executorPreference: socket.loop)`) sends with `uv_udp_try_send` without a thread hop.
 public final class UDPSocket: Sendable {
-    let core: UDPCore
+    @usableFromInline let core: UDPCore
     /// The address the socket is bound to, with the port the system chose for port 0.
     /// The corresponding libuv call is `uv_udp_getsockname`.
     public let localAddress: SocketAddress
@@ -195,8 +195,11 @@ public final class UDPSocket: Sendable {
     ///   family; `UV_EISCONN` for another destination on a connected socket; `UVError.closed`;
     ///   libuv's error.
     /// The corresponding libuv calls are `uv_udp_try_send` and `uv_udp_send`.
+    @inlinable
     public func send(_ bytes: some Collection<UInt8>, to destination: SocketAddress) async throws {
-        try await core.send(bytes, to: destination)
+        // Inlined, a datagram the socket takes at once is sent in the caller's async frame.
+        if try core.sendNow(bytes, to: destination) { return }
+        try await core.sendQueued(bytes, to: destination)
     }
 
     /// Sends `bytes` as one datagram to the address written in `destination`, such as
@@ -210,8 +213,10 @@ public final class UDPSocket: Sendable {
     /// Sends `bytes` as one datagram to the connected peer; see `send(_:to:)`.
     /// - Throws: `UVError.notConnected` when the socket is not connected; as `send(_:to:)`.
     /// The corresponding libuv calls are `uv_udp_try_send` and `uv_udp_send`.
+    @inlinable
     public func send(_ bytes: some Collection<UInt8>) async throws {
-        try await core.send(bytes, to: nil)
+        if try core.sendNow(bytes, to: nil) { return }
+        try await core.sendQueued(bytes, to: nil)
     }
 
     // MARK: Receiving
@@ -236,8 +241,11 @@ public final class UDPSocket: Sendable {
     /// A cancelled receive takes nothing.
     /// - Returns: the bytes copied, the sender, and whether the datagram was truncated.
     /// - Throws: as `receive()`.
+    @inlinable
     public func receive(into buffer: UnsafeMutableRawBufferPointer) async throws -> DatagramInfo {
-        try await core.receive(into: buffer)
+        // Inlined, a datagram already queued is taken in the caller's async frame.
+        if let info = try core.receiveNow(into: buffer) { return info }
+        return try await core.receiveWaiting(into: buffer)
     }
 
     /// Waits for the next datagram and copies it into the start of `buffer`, whose size stays;
