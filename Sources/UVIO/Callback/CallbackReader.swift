@@ -7,7 +7,8 @@
 /// waits in the core's `readers` under a fixed id; the wake-up only queues `drain()`, so a
 /// handler is never called from inside another call of itself.
 final class CallbackReader: @unchecked Sendable {
-    // Safe: every method runs on the loop thread of `core`.
+    // Safe: every method runs on the loop thread of `core`, except `fail`, which runs instead of
+    // `install` when the loop has shut down.
     private let core: StreamCore
     private let handler: (TCPStream.ReadEvent) -> Void
 
@@ -29,6 +30,12 @@ final class CallbackReader: @unchecked Sendable {
     }
 
     /// A chunk from `didRead`, valid only during the call.
+    /// Tells the handler that reading could not start (the loop has shut down); on the calling
+    /// thread, the reader never installed.
+    func fail(_ error: UVError) {
+        handler(.error(error))
+    }
+
     func deliver(_ bytes: UnsafeRawBufferPointer) {
         handler(.data(bytes))
     }

@@ -42,8 +42,11 @@ extension TCPStream {
     /// `.error(UVError.loopShutDown)`. While a handler is installed it takes over reading:
     /// `read(into:)`, `consumeBuffered` and `pollRead` see no new bytes and should not be used.
     public func startReading(handler: sending @escaping (ReadEvent) -> Void) {
-        core.onLoop(passing: handler, { [core] in CallbackReader(core: core, handler: $0).install() },
-                    ifShutDown: { handler, error in handler(.error(error)) })
+        // The reader is made here so that it stores the handler as it is: passed through the
+        // generic `onLoop(passing:)`, the closure came out wrapped in two reabstraction thunks
+        // that every read event went through.
+        let reader = CallbackReader(core: core, handler: handler)
+        core.onLoop(passing: reader, { $0.install() }, ifShutDown: { reader, error in reader.fail(error) })
     }
 
     /// Stops calling the handler of `startReading(handler:)`. Bytes that arrive later are
