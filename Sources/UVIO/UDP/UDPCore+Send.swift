@@ -186,7 +186,7 @@ extension UDPCore {
         let (target, sendsNow) = try validateSend(count: bytes.count, to: destination)
         guard sendsNow else { return false }
         if Task.isCancelled { throw CancellationError() }
-        return try withContiguousBytes(bytes) { bytes throws(UVError) in try trySend(bytes, to: target) }
+        return try withContiguousBytes(bytes) { try trySend($0, to: target) }
     }
 
     /// The half of an async send that waits: admitted under the send queue limit, handed to the
