@@ -84,23 +84,29 @@ struct WaiterList {
     /// travels without an array allocation.
     mutating func takeAll() -> WaiterBatch {
         switch entries.count {
-        case 0: return WaiterBatch()
-        case 1:
-            return WaiterBatch(first: entries.removeLast().waiter)  // moved out: no copy, no destroy
+        case 0: return .none
+        case 1: return .one(entries.removeLast().waiter)  // moved out: no copy, no destroy
         default:
             defer { entries.removeAll(keepingCapacity: true) }
-            return WaiterBatch(first: entries[0].waiter, rest: entries.dropFirst().map(\.waiter))
+            return .many(entries.map(\.waiter))
         }
     }
 }
 
-/// Waiters taken out of a list, woken after the lock is released.
-struct WaiterBatch {
-    var first: Waiter?
-    var rest: [Waiter] = []
+/// Waiters taken out of a list, woken after the lock is released. An enum rather than an
+/// optional first waiter and an array: its destruction, on every read, is then a plain switch.
+enum WaiterBatch {
+    case none
+    case one(Waiter)
+    case many([Waiter])
+
+    init() { self = .none }
 
     func wake(_ error: (any Error)? = nil) {
-        first?.wake(error)
-        for waiter in rest { waiter.wake(error) }
+        switch self {
+        case .none: break
+        case .one(let waiter): waiter.wake(error)
+        case .many(let waiters): for waiter in waiters { waiter.wake(error) }
+        }
     }
 }
