@@ -3,6 +3,7 @@
 /// It gives every such type its reader and writer conformance once: the requirements below are
 /// witnessed by this extension, so `TCPStream` and `PipeStream` only supply their core and their
 /// deadlines.
+@usableFromInline
 protocol CoreBackedStream: AsyncBufferedByteReader, AsyncByteWriter, Sendable {
     var core: StreamCore { get }
     /// When a read started now must give up, in `uv_hrtime` nanoseconds; nil waits forever.
@@ -12,8 +13,27 @@ protocol CoreBackedStream: AsyncBufferedByteReader, AsyncByteWriter, Sendable {
 }
 
 extension CoreBackedStream {
-    var readDeadline: UInt64? { nil }
-    var writeDeadline: UInt64? { nil }
+    @usableFromInline var readDeadline: UInt64? { nil }
+    @usableFromInline var writeDeadline: UInt64? { nil }
+
+    /// Reads up to `buffer.count` bytes into `buffer`; 0 means end of stream. See
+    /// `AsyncByteReader.read(into:)`; this is the same without the protocol's generic path.
+    @inlinable
+    public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+        // Inlined, the part that need not wait runs in the caller's async frame.
+        if let copied = try core.readNow(into: buffer) { return copied }
+        return try await core.readWaiting(into: buffer, deadline: readDeadline)
+    }
+
+    /// Writes every byte of `bytes` and returns once libuv has written them. See
+    /// `AsyncByteWriter.writeAll(_:)`; this is one call to the core instead of a loop of writes.
+    @inlinable
+    public func writeAll(_ bytes: UnsafeRawBufferPointer) async throws {
+        // Inlined, what the socket takes at once is written in the caller's async frame.
+        let written = try core.writeNow(bytes)
+        if written == bytes.count, written > 0 { return }
+        try await core.write(UnsafeRawBufferPointer(rebasing: bytes[written...]), deadline: writeDeadline)
+    }
 
     /// Waits for buffered bytes (or the end of the stream), lets `body` look at them and removes
     /// the first `consumed`. See `AsyncBufferedByteReader`.
