@@ -46,24 +46,17 @@ extension StreamCore {
     /// The readers' list as `suspendAsWaiter` names it: a key path made once, not on every wait.
     private static let readersList: WritableKeyPath<State, WaiterList> & Sendable = \.readers
 
-    /// Waits for bytes and copies up to `buffer.count` of them into `buffer`: `read(into:)` of
-    /// the streams, without the generic path of `AsyncBufferedByteReader`'s version (a tuple's
-    /// metadata looked up at run time on every read).
-    nonisolated(nonsending) func read(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
-        if let copied = try readNow(into: buffer) { return copied }
-        return try await readWaiting(into: buffer, deadline: deadline)
-    }
-
-    /// The half of `read(into:deadline:)` that does not wait: the count of bytes copied from the
-    /// receive buffer, 0 at the end of the stream (or for an empty `buffer`), nil when nothing is
-    /// buffered yet.
+    /// The half of the streams' `read(into:)` (`CoreBackedStream`) that does not wait: the count
+    /// of bytes copied from the receive buffer, 0 at the end of the stream (or for an empty
+    /// `buffer`), nil when nothing is buffered yet. Unlike `AsyncBufferedByteReader`'s generic
+    /// version, it looks up no tuple metadata at run time.
     @usableFromInline
     func readNow(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
         guard buffer.count > 0 else { return 0 }
         return try tryConsume { copyAvailable($0, into: buffer) }
     }
 
-    /// The half of `read(into:deadline:)` that waits, for a caller that found nothing buffered:
+    /// The half of the streams' `read(into:)` that waits, for a caller that found nothing buffered:
     /// it waits first, then copies. `buffer` is not empty.
     ///
     /// While it waits with nothing buffered, libuv may read straight into `buffer`

@@ -251,19 +251,10 @@ public final class UDPSocket: Sendable {
     /// Waits for the next datagram and copies it into the start of `buffer`, whose size stays;
     /// see `receive(into:)` above.
     public func receive(into buffer: inout [UInt8]) async throws -> DatagramInfo {
-        let datagram = try await core.receive()
-        return buffer.withUnsafeMutableBytes { Self.copy(datagram, into: $0) }
-    }
-
-    static func copy(_ datagram: Datagram, into buffer: UnsafeMutableRawBufferPointer) -> DatagramInfo {
-        let count = min(datagram.bytes.count, buffer.count)
-        if count > 0 {
-            datagram.bytes.withUnsafeBytes { source in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[..<count]))
-            }
+        while true {
+            if let info = try buffer.withUnsafeMutableBytes({ try core.receiveNow(into: $0) }) { return info }
+            try await core.waitUntilReceivable()
         }
-        return DatagramInfo(count: count, sender: datagram.sender,
-                            isTruncated: datagram.isTruncated || datagram.bytes.count > buffer.count)
     }
 
     // MARK: Closing
