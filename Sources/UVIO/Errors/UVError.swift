@@ -20,17 +20,32 @@ public struct UVError: Error, Hashable, Sendable, CustomStringConvertible {
     /// libuv's error code (negative), or one of UVIO's own codes (below -5000).
     public let code: Int32
 
+    /// The context and the count, when either is set. Kept out of line so that an error is two
+    /// words and an optional error is copied with one retain: every write completion and every
+    /// write's check of the write side passes a `UVError?`, nearly always nil.
+    private let details: Details?
+
     /// Details of this occurrence, such as the offending input; not part of equality.
-    public let context: String?
+    public var context: String? { details?.context }
 
     /// For `unexpectedEndOfStream`: how many bytes had been read before the stream ended.
-    public let bytesTransferred: Int?
+    public var bytesTransferred: Int? { details?.bytesTransferred }
 
     /// Creates an error with a libuv or UVIO code.
     public init(code: Int32, context: String? = nil, bytesTransferred: Int? = nil) {
         self.code = code
-        self.context = context
-        self.bytesTransferred = bytesTransferred
+        details = context == nil && bytesTransferred == nil
+            ? nil : Details(context: context, bytesTransferred: bytesTransferred)
+    }
+
+    private final class Details: Sendable {
+        let context: String?
+        let bytesTransferred: Int?
+
+        init(context: String?, bytesTransferred: Int?) {
+            self.context = context
+            self.bytesTransferred = bytesTransferred
+        }
     }
 
     /// The symbolic name, such as `ECONNRESET`, as `uv_err_name_r` gives it.

@@ -29,6 +29,17 @@ struct UVErrorTests {
         #expect(UVError(code: UVError.unexpectedEndOfStream.code, bytesTransferred: 3).bytesTransferred == 3)
     }
 
+    @Test func detailsSurviveACopyAndAPlainErrorIsTwoWords() {
+        let both = UVError(code: UVError.unexpectedEndOfStream.code, context: "read 3 of 8 bytes", bytesTransferred: 3)
+        let renamed = both.with(context: "again")
+        #expect(renamed.context == "again" && renamed.bytesTransferred == 3)
+        #expect(both.context == "read 3 of 8 bytes" && both.bytesTransferred == 3)
+        #expect(UVError.closed.context == nil && UVError.closed.bytesTransferred == nil)
+        // Writes pass `UVError?` on every completion: it must stay cheap to copy.
+        #expect(MemoryLayout<UVError>.size <= 16)
+        #expect(MemoryLayout<UVError?>.size <= 16)
+    }
+
     @Test func catchClausesMatchNamedConstants() {
         func fail() throws { throw UVError(code: UV_ETIMEDOUT.rawValue, context: "read") }
         var matched = ""
