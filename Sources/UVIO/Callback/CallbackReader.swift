@@ -64,12 +64,14 @@ final class CallbackReader: @unchecked Sendable {
 
     /// Registers for the next change, unless one happened already.
     private func waitForMore() -> Bool {
-        core.state.withLock { state in
+        let waiting = core.state.withLock { state in
             guard state.buffer.isEmpty, state.readEnd == nil else { return false }
             _ = state.readers.remove(Self.waiterID)
             state.readers.add(.callback { [self] _ in try? core.loop.execute { [self] in drain() } }, id: Self.waiterID)
             return true
         }
+        if waiting { core.callbackSawBufferEmpty = true }
+        return waiting
     }
 
     /// Stops delivering; later bytes stay in the receive buffer for the other façades.

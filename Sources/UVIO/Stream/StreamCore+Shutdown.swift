@@ -13,6 +13,7 @@ extension StreamCore {
             state.writeEnd = UVError.brokenPipe.with(context: "the write side is shut down")
             return .none
         }
+        writeEnded = true
         if let earlier { return completion(earlier) }
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         request.pointee.data = Unmanaged.passRetained(ShutdownCompletion(completion)).toOpaque()

@@ -6,7 +6,7 @@ extension StreamCore {
     /// the write failed. The bytes are copied if they cannot be sent at once. Loop thread only.
     func write(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) {
         assert(loop.inEventLoop)
-        if let error = state.withLock({ $0.writeEnd }) { return complete(completion, error) }
+        if writeEnded, let error = state.withLock({ $0.writeEnd }) { return complete(completion, error) }
         if case .done(let error) = submit(bytes, completion: completion) { complete(completion, error) }
     }
 
@@ -57,7 +57,7 @@ extension StreamCore {
     /// Writes what the socket takes at once with `uv_try_write` and returns the count (0 when
     /// the socket is full). Loop thread only, with no write queued.
     private func tryWrite(_ bytes: UnsafeRawBufferPointer) throws -> Int {
-        if let error = state.withLock({ $0.writeEnd }) { throw error }
+        if writeEnded, let error = state.withLock({ $0.writeEnd }) { throw error }
         return try tryWriteNow(bytes)
     }
 
@@ -97,6 +97,7 @@ extension StreamCore {
         state.withLock { state in
             if state.writeEnd == nil { state.writeEnd = error }
         }
+        writeEnded = true
         return error
     }
 

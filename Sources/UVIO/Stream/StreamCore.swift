@@ -17,8 +17,8 @@ internal import CLibUV
 /// thread can take bytes without a hop; everything else is loop-thread only.
 @usableFromInline
 final class StreamCore: HandleCore, @unchecked Sendable {
-    // Safe: `state` is a LockedValue; `pendingWrites`, `callbackReader` and the handle are
-    // loop-thread only.
+    // Safe: `state` is a LockedValue; `pendingWrites`, `callbackReader`, `writeEnded`,
+    // `callbackSawBufferEmpty` and the handle are loop-thread only.
 
     /// Why no more bytes will arrive once the buffer is drained.
     enum ReadEnd {
@@ -60,6 +60,13 @@ final class StreamCore: HandleCore, @unchecked Sendable {
     /// The callback façade's reading handler, while one is installed (`startReading(handler:)`).
     /// Loop thread only.
     var callbackReader: CallbackReader?
+    /// The callback reader found the receive buffer empty and nothing was appended since. Only
+    /// the loop thread appends, so while this holds the buffer is empty and a chunk can go
+    /// straight to the handler without looking under the lock. Loop thread only.
+    var callbackSawBufferEmpty = false
+    /// `state.writeEnd` is set: a write must look at it under the lock. Only the loop thread sets
+    /// `writeEnd`, so while this is false writes on the loop skip the lock. Loop thread only.
+    var writeEnded = false
     /// A waiting `read(into:)` whose memory libuv is reading into, between the allocation
     /// callback and the read callback (`readTarget`). Loop thread only.
     private var filling: (continuation: HandOff<Int?, any Error>, buffer: UnsafeMutableRawBufferPointer)?
@@ -122,9 +129,10 @@ final class StreamCore: HandleCore, @unchecked Sendable {
             // The callback façade takes the bytes straight from the loop's read buffer, without a
             // copy, unless bytes buffered before its handler was installed still wait: those go
             // first, so these join them in the buffer, in order.
-            if let callbackReader, state.withLock({ $0.buffer.isEmpty }) {
+            if let callbackReader, callbackSawBufferEmpty || state.withLock({ $0.buffer.isEmpty }) {
                 return callbackReader.deliver(bytes)
             }
+            callbackSawBufferEmpty = false
             let (waiters, pause) = state.withLock { state in
                 state.buffer.append(bytes)
                 var pause = false
@@ -183,6 +191,7 @@ final class StreamCore: HandleCore, @unchecked Sendable {
             state.writeEnd = closeReason
             return (state.readers.takeAll(), state.writers.takeAll(), state.flushers.takeAll())
         }
+        writeEnded = true
         readers.wake()
         writers.wake()
         flushers.wake()
