@@ -56,6 +56,28 @@ struct CallbackTests {
         }
     }
 
+    @Test func aHandlerStartedAgainGetsWhatWasBufferedMeanwhileFirst() async throws {
+        try await withLoop { loop in
+            let (client, server) = try await connectedPair(on: loop)
+            let first = ReadLog()
+            client.startReading(handler: first.handler(loop))
+            try await server.write([1])
+            #expect(await eventually { first.bytes.value == [1] })
+            client.stopReading()
+            try await server.write([2, 3])
+            #expect(await eventually { client.core.state.withLock { $0.buffer.count } == 2 })
+            let second = ReadLog()
+            client.startReading(handler: second.handler(loop))
+            try await server.write([4])
+            try await server.shutdownWrite()
+            #expect(await eventually { second.ends.value == ["end"] })
+            #expect(second.bytes.value == [2, 3, 4])
+            #expect(first.bytes.value == [1])
+            await client.close()
+            await server.close()
+        }
+    }
+
     @Test func closeEndsReadingWithClosedAndCallsItsCompletionOnTheLoop() async throws {
         try await withLoop { loop in
             let (client, server) = try await connectedPair(on: loop)
