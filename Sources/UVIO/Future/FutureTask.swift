@@ -7,7 +7,7 @@ import Synchronization
 /// task → waker → task is broken when the future finishes or is cancelled.
 @usableFromInline
 final class FutureTask: LoopRunnable, @unchecked Sendable {
-    // Safe: `isFinished` and `waker` are touched only on the loop thread (in `run`,
+    // Safe: `isFinished` and `context` are touched only on the loop thread (in `run`,
     // `cancelOnLoop`; `deinit` runs after the last reference is gone); `scheduled` is atomic;
     // the rest is immutable, and `handle` is thread-safe. Being loop-thread only, the variables
     // skip the runtime's exclusivity check.
@@ -27,7 +27,9 @@ final class FutureTask: LoopRunnable, @unchecked Sendable {
     private let scheduled = Atomic<Bool>(false)
     /// The future was dropped (finished or cancelled); `future` is deinitialised.
     @exclusivity(unchecked) private var isFinished = false
-    @exclusivity(unchecked) private var waker: Waker?
+    /// The context of every poll, made once: its waker holds the task (the lists that store the
+    /// waker keep it alive), and passing it in place costs no retain per poll.
+    @exclusivity(unchecked) private var context: Context?
 
     @usableFromInline
     init(loop: EventLoop, future: UnsafeMutableRawPointer, handle: some SpawnedHandle,
@@ -66,9 +68,8 @@ final class FutureTask: LoopRunnable, @unchecked Sendable {
         // Cleared before polling, so that a wake during the poll queues the next one.
         scheduled.store(false, ordering: .releasing)
         guard !isFinished else { return }
-        if waker == nil { waker = Waker { [self] in schedule() } }  // holds the task: the lists that store it keep it alive
-        var context = Context(waker: waker!)
-        if pollFuture(future, &context) { ended() }
+        if context == nil { context = Context(waker: Waker { [self] in schedule() }) }
+        if pollFuture(future, &context!) { ended() }
     }
 
     /// Drops the future without polling it again; from any thread.
@@ -83,7 +84,7 @@ final class FutureTask: LoopRunnable, @unchecked Sendable {
 
     private func ended() {
         isFinished = true
-        waker = nil
+        context = nil
     }
 }
 

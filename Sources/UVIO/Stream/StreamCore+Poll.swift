@@ -145,7 +145,7 @@ extension WaiterList {
     mutating func register(_ waker: Waker) {
         // Ids from `reserveID()` count up from 1 and never reach the top bit.
         let id = (1 << 63) | waker.id
-        _ = remove(id)
+        if !isEmpty { _ = remove(id) }  // usually empty: the last wake took every waiter
         add(.waker(waker), id: id)
     }
 }
