@@ -9,7 +9,7 @@ SWIFT ?= swift
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench bench-side-by-side bench-instructions clean stress fuzz
+.PHONY: deps build test test-tsan test-asan test-sanitizers demo bench bench-allocations bench-side-by-side bench-instructions clean stress fuzz
 
 deps:
 	@pkg-config --exists libuv 2>/dev/null || { \
@@ -55,6 +55,10 @@ demo: deps
 # The benchmarks are their own package; the plugin writes results under Benchmarks/.
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark $(BENCH_ARGS)
+
+# The allocation guard that CI runs: fails if an echo round trip allocates once per message or more.
+bench-allocations: deps
+	Benchmarks/check-allocations.sh
 
 # UVIO's echo servers next to a C libuv server and SwiftNIO, ratios to C; see README "Performance".
 bench-side-by-side: deps
