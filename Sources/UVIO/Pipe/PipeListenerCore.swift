@@ -19,6 +19,11 @@ final class PipeListenerCore: HandleCore, @unchecked Sendable {
 
     let state = LockedValue(State())
     let queueLimit: Int
+
+    /// The acceptors' list, as `suspendAsWaiter` names it.
+    enum Acceptors: WaiterListSelector {
+        static func withList<R>(in state: inout State, _ body: (inout WaiterList) -> R) -> R { body(&state.acceptors) }
+    }
     /// libuv announced a connection that we have not `uv_accept`ed because the queue was full.
     private var kernelHasPending = false
 
@@ -90,7 +95,7 @@ final class PipeListenerCore: HandleCore, @unchecked Sendable {
     func accept() async throws -> PipeStream {
         while true {
             if let stream = try tryTake() { return stream }
-            try await suspendAsWaiter(on: state, \.acceptors, loop: loop) { state in
+            try await suspendAsWaiter(on: state, Acceptors.self, loop: loop) { state in
                 !state.accepted.isEmpty || state.end != nil
             }
         }

@@ -43,8 +43,10 @@ extension StreamCore {
         }
     }
 
-    /// The readers' list as `suspendAsWaiter` names it: a key path made once, not on every wait.
-    private static let readersList: WritableKeyPath<State, WaiterList> & Sendable = \.readers
+    /// The readers' list, as `suspendAsWaiter` names it.
+    enum Readers: WaiterListSelector {
+        static func withList<R>(in state: inout State, _ body: (inout WaiterList) -> R) -> R { body(&state.readers) }
+    }
 
     /// The half of the streams' `read(into:)` (`CoreBackedStream`) that does not wait: the count
     /// of bytes copied from the receive buffer, 0 at the end of the stream (or for an empty
@@ -65,7 +67,7 @@ extension StreamCore {
     nonisolated(nonsending) func readWaiting(into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) async throws -> Int {
         while true {
             let filled = try await suspendAsWaiter(
-                on: state, Self.readersList, loop: loop, deadline: deadline,
+                on: state, Readers.self, loop: loop, deadline: deadline,
                 as: { Waiter.filling($0, buffer) }, ready: nil
             ) { state in
                 !state.buffer.isEmpty || state.readEnd != nil
@@ -95,7 +97,7 @@ extension StreamCore {
     /// Suspends until bytes are buffered or reading has ended.
     /// - Throws: `CancellationError`; `UVError.timedOut` once `deadline` passes.
     nonisolated(nonsending) func waitUntilReadable(deadline: UInt64?) async throws {
-        try await suspendAsWaiter(on: state, Self.readersList, loop: loop, deadline: deadline) { state in
+        try await suspendAsWaiter(on: state, Readers.self, loop: loop, deadline: deadline) { state in
             !state.buffer.isEmpty || state.readEnd != nil
         }
     }

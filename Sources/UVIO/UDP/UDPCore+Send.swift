@@ -161,7 +161,7 @@ extension UDPCore {
                 return Self.admit(cost, &state, limit: configuration.sendQueueLimit)
             }
             if admitted { return }
-            try await suspendAsWaiter(on: state, \.senders, loop: loop) { state in
+            try await suspendAsWaiter(on: state, Senders.self, loop: loop) { state in
                 state.end != nil || state.queuedSendBytes + cost <= configuration.sendQueueLimit
             }
         }

@@ -212,12 +212,17 @@ final class UDPCore: HandleCore, @unchecked Sendable {
         }
     }
 
-    /// The receivers' list as `suspendAsWaiter` names it: a key path made once, not on every wait.
-    private static let receiversList: WritableKeyPath<State, WaiterList> & Sendable = \.receivers
+    /// The receivers' and the senders' lists, as `suspendAsWaiter` names them.
+    enum Receivers: WaiterListSelector {
+        static func withList<R>(in state: inout State, _ body: (inout WaiterList) -> R) -> R { body(&state.receivers) }
+    }
+    enum Senders: WaiterListSelector {
+        static func withList<R>(in state: inout State, _ body: (inout WaiterList) -> R) -> R { body(&state.senders) }
+    }
 
     /// Suspends until a datagram is queued, a receive error is pending or the socket has ended.
     func waitUntilReceivable() async throws {
-        try await suspendAsWaiter(on: state, Self.receiversList, loop: loop) { state in
+        try await suspendAsWaiter(on: state, Receivers.self, loop: loop) { state in
             !state.queue.isEmpty || state.receiveError != nil || state.end != nil
         }
     }
