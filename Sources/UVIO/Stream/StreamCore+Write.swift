@@ -4,6 +4,7 @@ internal import CLibUV
 extension StreamCore {
     /// Writes `bytes` in order after earlier writes; calls `completion` once all are written or
     /// the write failed. The bytes are copied if they cannot be sent at once. Loop thread only.
+    @inline(__always)
     func write(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) {
         assert(loop.inEventLoop)
         if writeEnded, let error = state.withLock({ $0.writeEnd }) { return complete(completion, error) }
@@ -20,14 +21,19 @@ extension StreamCore {
 
     /// `uv_try_write` when nothing is queued, then `uv_write` on a copy of what the socket did not
     /// take. It does not look at `writeEnd`: its callers have. Loop thread only.
+    @inline(__always)
     func submit(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) -> Submitted {
         var written = 0
         if pendingWrites == 0 {
             do { written = try tryWriteNow(bytes) } catch { return .done(error) }
         }
         if written == bytes.count { return .done(nil) }
+        return queue(UnsafeRawBufferPointer(rebasing: bytes[written...]), completion: completion)
+    }
 
-        let request = WriteRequest(copying: UnsafeRawBufferPointer(rebasing: bytes[written...]), completion: completion)
+    /// The rest of `submit`: a `uv_write` request on a copy of `bytes`.
+    private func queue(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) -> Submitted {
+        let request = WriteRequest(copying: bytes, completion: completion)
         request.request.pointee.data = Unmanaged.passRetained(request).toOpaque()
         var buffer = request.buffer
         let result = uv_write(request.request, stream, &buffer, 1) { request, status in
@@ -63,6 +69,7 @@ extension StreamCore {
 
     /// `uv_try_write`, without looking at `writeEnd`; a failure other than a full socket ends
     /// the write side (`failWrites`).
+    @inline(__always)
     private func tryWriteNow(_ bytes: UnsafeRawBufferPointer) throws(UVError) -> Int {
         guard !bytes.isEmpty else { return 0 }
         var buffer = uv_buf_t(base: UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)),
@@ -101,6 +108,7 @@ extension StreamCore {
         return error
     }
 
+    @inline(__always)
     func complete(_ completion: WriteCompletion, _ error: UVError?) {
         switch completion {
         case .none: break

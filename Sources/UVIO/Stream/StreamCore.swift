@@ -90,8 +90,8 @@ final class StreamCore: HandleCore, @unchecked Sendable {
         let result = uv_read_start(stream, { handle, _, buffer in
             // The handle's data keeps the core alive while libuv calls back: no retain needed.
             let target = Unmanaged<StreamCore>.fromOpaque(handle!.pointee.data)._withUnsafeGuaranteedRef { $0.readTarget() }
-            buffer!.pointee = uv_buf_init(target.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                          UInt32(min(target.count, Int(Int32.max))))
+            buffer!.pointee = uv_buf_t(base: target.baseAddress!.assumingMemoryBound(to: CChar.self),
+                                       len: min(target.count, Int(Int32.max)))
         }, { stream, count, buffer in
             Unmanaged<StreamCore>.fromOpaque(stream!.pointee.data)._withUnsafeGuaranteedRef {
                 $0.didRead(count, UnsafeRawPointer(buffer!.pointee.base))

@@ -231,8 +231,8 @@ extension UDPCore {
     /// `uv_udp_try_send`: true when the datagram went, false when the socket would block.
     /// Loop thread only, with no send queued.
     private func trySend(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress?) throws(UVError) -> Bool {
-        var buffer = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: CChar.self)),
-                                 UInt32(bytes.count))
+        var buffer = uv_buf_t(base: UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: CChar.self)),
+                              len: bytes.count)
         let result = withDestination(destination) { uv_udp_try_send(udp, &buffer, 1, $0) }
         if result >= 0 { return true }
         if result == UV_EAGAIN.rawValue { return false }

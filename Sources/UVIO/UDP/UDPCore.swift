@@ -114,11 +114,11 @@ final class UDPCore: HandleCore, @unchecked Sendable {
     /// read buffer, up to the largest datagram taken.
     private func receiveTarget() -> uv_buf_t {
         if let batch = batchBuffer {
-            return uv_buf_init(batch.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(batch.count))
+            return uv_buf_t(base: batch.baseAddress!.assumingMemoryBound(to: CChar.self), len: batch.count)
         }
         let readBuffer = loop.readBuffer
-        return uv_buf_init(readBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
-                           UInt32(min(readBuffer.count, configuration.maximumDatagramSize)))
+        return uv_buf_t(base: readBuffer.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        len: min(readBuffer.count, configuration.maximumDatagramSize))
     }
 
     /// libuv's receive callback. The cases, as `uv.h` defines them:
