@@ -1,4 +1,5 @@
 internal import CLibUV
+import Synchronization
 
 /// A TCP connection: bytes in both directions, read and written asynchronously.
 ///
@@ -27,6 +28,10 @@ public final class TCPStream: Sendable {
     /// The remote end of the connection. The corresponding libuv call is `uv_tcp_getpeername`.
     public let peerAddress: SocketAddress
     private let timeouts = LockedValue<(read: Duration?, write: Duration?)>((nil, nil))
+    /// Whether a timeout is set, read without the lock by every read and write: the usual stream
+    /// has none, and then needs no deadline.
+    private let hasReadTimeout = Atomic<Bool>(false)
+    private let hasWriteTimeout = Atomic<Bool>(false)
 
     /// Wraps a connected core; on the loop thread, right after connect or accept.
     init(connected core: StreamCore) throws(UVError) {
@@ -48,7 +53,12 @@ public final class TCPStream: Sendable {
     /// A timed-out read consumes nothing and leaves the stream usable.
     public var readTimeout: Duration? {
         get { timeouts.withLock { $0.read } }
-        set { timeouts.withLock { $0.read = newValue } }
+        set {
+            timeouts.withLock { timeouts in
+                timeouts.read = newValue
+                hasReadTimeout.store(newValue != nil, ordering: .relaxed)
+            }
+        }
     }
 
     /// How long a write may wait for libuv before it throws `UVError.timedOut`; nil waits forever.
@@ -56,11 +66,23 @@ public final class TCPStream: Sendable {
     /// The bytes of a timed-out write stay queued and are still sent, in order.
     public var writeTimeout: Duration? {
         get { timeouts.withLock { $0.write } }
-        set { timeouts.withLock { $0.write = newValue } }
+        set {
+            timeouts.withLock { timeouts in
+                timeouts.write = newValue
+                hasWriteTimeout.store(newValue != nil, ordering: .relaxed)
+            }
+        }
     }
 
-    @usableFromInline var readDeadline: UInt64? { readTimeout.map { EventLoop.deadline(after: $0) } }
-    @usableFromInline var writeDeadline: UInt64? { writeTimeout.map { EventLoop.deadline(after: $0) } }
+    @usableFromInline var readDeadline: UInt64? {
+        guard hasReadTimeout.load(ordering: .relaxed) else { return nil }
+        return readTimeout.map { EventLoop.deadline(after: $0) }
+    }
+
+    @usableFromInline var writeDeadline: UInt64? {
+        guard hasWriteTimeout.load(ordering: .relaxed) else { return nil }
+        return writeTimeout.map { EventLoop.deadline(after: $0) }
+    }
 
     /// Closes the connection at once; pending reads and writes end with `UVError.closed`.
     ///

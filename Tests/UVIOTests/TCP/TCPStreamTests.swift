@@ -123,6 +123,26 @@ struct TCPStreamTests {
         }
     }
 
+    @Test func writeTimeoutThrowsOnAStalledPeerAndClearingItWaitsAgain() async throws {
+        try await withLoop { loop in
+            let listener = try await loopbackListener(on: loop)
+            let (client, server) = try await connectedPair(listener)
+            // The server reads nothing: 32 MiB cannot all leave before the timeout.
+            let big = [UInt8](repeating: 7, count: 32 << 20)
+            #expect(client.writeTimeout == nil)
+            client.writeTimeout = .milliseconds(50)
+            #expect(client.writeTimeout == .milliseconds(50))
+            await #expect(throws: UVError.timedOut) { try await client.write(big) }
+            // Without the timeout a write waits until the peer drains the queue.
+            client.writeTimeout = nil
+            let writer = Task { try await client.write([1]) }
+            var drained = 0
+            while drained < big.count + 1 { drained += try await server.read(maxBytes: 1 << 20).count }
+            try await writer.value
+            await client.close(); await server.close(); await listener.close()
+        }
+    }
+
     @Test func cancelledReadLosesNoData() async throws {
         try await withLoop { loop in
             let listener = try await loopbackListener(on: loop)
