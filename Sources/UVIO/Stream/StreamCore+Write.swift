@@ -124,6 +124,19 @@ extension StreamCore {
     /// in order, so the stream stays consistent.
     @usableFromInline
     nonisolated(nonsending) func write(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
+        try await writeOrQueue(bytes, deadline: deadline)
+    }
+
+    /// `write(_:deadline:)` for raw bytes. The inlinable `writeAll(_:)` calls this one when the
+    /// socket did not take everything at once: the generic version, called from another module,
+    /// runs unspecialised (the UDP send's did so on every datagram, looking up type metadata).
+    @usableFromInline
+    nonisolated(nonsending) func write(_ bytes: UnsafeRawBufferPointer, deadline: UInt64?) async throws {
+        try await writeOrQueue(bytes, deadline: deadline)
+    }
+
+    @inline(__always)
+    private nonisolated(nonsending) func writeOrQueue(_ bytes: some Collection<UInt8>, deadline: UInt64?) async throws {
         // On the loop with nothing queued, the socket usually takes everything at once: then there
         // is nothing to wait for, so skip the continuation and the waiter list.
         var written = 0

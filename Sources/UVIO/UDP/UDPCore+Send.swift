@@ -181,12 +181,30 @@ extension UDPCore {
     /// usually takes the datagram at once, and then there is nothing to wait for (no
     /// continuation, no cancellation handler). Returns whether the datagram went.
     /// - Throws: as `validateSend`; `CancellationError` if the task is cancelled.
-    @usableFromInline
+    ///
+    /// Inlinable, so that the collection is made contiguous where its type is known: unspecialised,
+    /// the generic path looked up type metadata at run time on every datagram.
+    @inlinable
     func sendNow(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) throws -> Bool {
+        if let sent = try bytes.withContiguousStorageIfAvailable({ try sendNow(UnsafeRawBufferPointer($0), to: destination) }) {
+            return sent
+        }
+        return try sendNowCopying(Array(bytes), to: destination)
+    }
+
+    /// `sendNow` for contiguous bytes.
+    @usableFromInline
+    func sendNow(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress?) throws -> Bool {
         let (target, sendsNow) = try validateSend(count: bytes.count, to: destination)
         guard sendsNow else { return false }
         if Task.isCancelled { throw CancellationError() }
-        return try withContiguousBytes(bytes) { try trySend($0, to: target) }
+        return try trySend(bytes, to: target)
+    }
+
+    /// `sendNow` for bytes that were not contiguous, copied by the caller.
+    @usableFromInline
+    func sendNowCopying(_ bytes: [UInt8], to destination: SocketAddress?) throws -> Bool {
+        try bytes.withUnsafeBytes { try sendNow($0, to: destination) }
     }
 
     /// The half of an async send that waits: admitted under the send queue limit, handed to the

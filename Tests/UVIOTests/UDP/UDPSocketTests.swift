@@ -226,6 +226,30 @@ struct UDPSocketTests {
         }
     }
 
+    @Test func sendTakesAnyCollectionOnAndOffTheLoop() async throws {
+        try await withLoop { loop in
+            let a = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            let b = try await UDPSocket.bind(.loopbackIPv4(port: 0), on: loop)
+            let bytes: [UInt8] = [1, 2, 3, 4]
+            // Not contiguous: copied once; contiguous raw bytes and a slice: sent from place.
+            try await a.send(bytes.reversed(), to: b.localAddress)
+            try await Task(executorPreference: loop) {
+                try await a.send(bytes.reversed(), to: b.localAddress)
+                let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
+                defer { raw.deallocate() }
+                raw.copyBytes(from: bytes)
+                try await a.send(UnsafeRawBufferPointer(raw), to: b.localAddress)
+                try await a.send(bytes[1...2], to: b.localAddress)
+            }.value
+            #expect(try await b.receive().bytes == [4, 3, 2, 1])
+            #expect(try await b.receive().bytes == [4, 3, 2, 1])
+            #expect(try await b.receive().bytes == [1, 2, 3, 4])
+            #expect(try await b.receive().bytes == [2, 3])
+            await a.close()
+            await b.close()
+        }
+    }
+
     @Test func optionsApply() async throws {
         try await withLoop { loop in
             var configuration = UDPSocket.Configuration()
