@@ -1,16 +1,6 @@
 // Reading and writing: the reader and writer requirements come from `CoreBackedStream`; the
 // deadlines from `readTimeout` and `writeTimeout`.
 extension TCPStream: AsyncBufferedByteReader, AsyncByteWriter, CoreBackedStream {
-    /// Writes all of `bytes` once libuv has written them; see `write(_:)` on raw bytes.
-    ///
-    /// ```swift
-    /// try await stream.write([0x48, 0x69])
-    /// try await stream.write("PING\r\n".utf8)
-    /// ```
-    public func write(_ bytes: some Collection<UInt8>) async throws {
-        try await core.write(bytes, deadline: writeDeadline)
-    }
-
     /// Which side of a connection `shutdown(_:)` ends.
     public enum ShutdownSide: Sendable {
         /// Stop reading: buffered bytes are dropped and reads return end of stream.
@@ -30,7 +20,8 @@ extension TCPStream: AsyncBufferedByteReader, AsyncByteWriter, CoreBackedStream 
 
 extension TCPStream {
     /// Writes the UTF-8 bytes of `string`; see `write(_:)`.
+    @inlinable
     public func write(_ string: String) async throws {
-        try await core.write(string.utf8, deadline: writeDeadline)
+        try await write(string.utf8)
     }
 }

@@ -143,6 +143,41 @@ struct TCPStreamTests {
         }
     }
 
+    @Test func writesOfEveryKindOfCollectionArriveInOrder() async throws {
+        try await withLoop { loop in
+            let listener = try await loopbackListener(on: loop)
+            let (client, server) = try await connectedPair(listener)
+            // Large enough that part of it waits in libuv (the slow path), on and off the loop.
+            let big = (0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let small: [UInt8] = [1, 2, 3, 4, 5]
+            let writes = { @Sendable in
+                try await client.write(big)
+                try await client.write(small.reversed())   // not contiguous
+                try await client.writeAll(small[1...3])
+                try await client.writeAll("hi")
+                try await client.write("!")
+                try await client.writeAll(small)
+            }
+            var expected = big + [5, 4, 3, 2, 1] + [2, 3, 4] + Array("hi!".utf8) + small
+            expected += expected
+            let writer = Task {
+                try await writes()
+                try await Task(executorPreference: loop) { try await writes() }.value
+                try await client.shutdown(.write)
+            }
+            var received: [UInt8] = []
+            while true {
+                let chunk = try await server.read(maxBytes: 1 << 20)
+                if chunk.isEmpty { break }
+                received += chunk
+            }
+            try await writer.value
+            #expect(received.count == expected.count)
+            #expect(received == expected)
+            await client.close(); await server.close(); await listener.close()
+        }
+    }
+
     @Test func cancelledReadLosesNoData() async throws {
         try await withLoop { loop in
             let listener = try await loopbackListener(on: loop)
