@@ -74,6 +74,10 @@ extension TCPStream {
     /// ## Threading
     /// `completion` runs on the stream's loop thread (on the calling thread if the loop has shut
     /// down, with `UVError.loopShutDown`).
+    ///
+    /// Inlinable, so that the bytes are made contiguous where their type is known: the generic
+    /// path, unspecialised in another module, cost more than the write itself.
+    @inlinable
     public func write(_ bytes: some Collection<UInt8>, completion: sending @escaping (UVError?) -> Void) {
         if loop.inEventLoop {
             // The closure goes straight into the request: boxing it in the generic `Transfer` would
@@ -92,7 +96,8 @@ extension TCPStream {
     }
 
     /// From another thread: the copy travels to the loop in a job.
-    private func write(copied copy: [UInt8], completion: sending @escaping (UVError?) -> Void) {
+    @usableFromInline
+    func write(copied copy: [UInt8], completion: sending @escaping (UVError?) -> Void) {
         let completion = Transfer(completion)
         do {
             try loop.execute { [core] in

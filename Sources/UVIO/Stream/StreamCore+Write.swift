@@ -4,7 +4,7 @@ internal import CLibUV
 extension StreamCore {
     /// Writes `bytes` in order after earlier writes; calls `completion` once all are written or
     /// the write failed. The bytes are copied if they cannot be sent at once. Loop thread only.
-    @inline(__always)
+    @inline(__always) @usableFromInline
     func write(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion) {
         assert(loop.inEventLoop)
         if writeEnded, let error = state.withLock({ $0.writeEnd }) { return complete(completion, error) }
@@ -184,6 +184,7 @@ extension StreamCore {
 }
 
 /// Calls `body` with the bytes of `bytes` in contiguous memory, copying only when they are not.
+@inlinable
 func withContiguousBytes<R>(_ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
     if let result = try bytes.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) {
         return result

@@ -1,6 +1,7 @@
 internal import CLibUV
 
 /// How a write tells its caller that it finished.
+@usableFromInline
 enum WriteCompletion {
     /// Nobody waits (poll-style writes account through the queued byte count).
     case none

@@ -117,6 +117,29 @@ struct CallbackTests {
         }
     }
 
+    @Test func writesOfAnyCollectionCompleteInOrderOnAndOffTheLoop() async throws {
+        try await withLoop { loop in
+            let (client, server) = try await connectedPair(on: loop)
+            let order = Locked<[Int]>([])
+            func written(_ index: Int) -> @Sendable (UVError?) -> Void {
+                { error in order.withLock { $0.append(error == nil && loop.inEventLoop ? index : -index) } }
+            }
+            client.write([1, 2].reversed(), completion: written(1))  // off the loop, not contiguous
+            await Task(executorPreference: loop) {
+                client.write([3, 4][...], completion: written(2))
+                client.write([6, 5].reversed(), completion: written(3))
+            }.value
+            client.write(Array("xy".utf8), completion: written(4))
+            #expect(await eventually { order.value.count == 4 })
+            #expect(order.value == [1, 2, 3, 4])
+            try await client.shutdown(.write)
+            let received = try await FutureExecutor.spawn(ReadToEnd(server), on: loop).value.bytes
+            #expect(received == [2, 1, 3, 4, 5, 6] + Array("xy".utf8))
+            await client.close()
+            await server.close()
+        }
+    }
+
     @Test func acceptingHandlerGetsEachConnectionThenClosed() async throws {
         try await withLoop { loop in
             let listener = try await TCPListener.bind(.loopbackIPv4(port: 0), on: loop)
