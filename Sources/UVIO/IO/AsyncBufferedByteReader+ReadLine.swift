@@ -43,24 +43,24 @@ extension AsyncBufferedByteReader {
         guard maxLength >= 0 else {
             throw UVError(code: UVError.limitExceeded.code, context: "readLine maxLength \(maxLength) is negative")
         }
-        let exceeded = UVError(
-            code: UVError.limitExceeded.code,
-            context: "readLine: line longer than maxLength of \(maxLength) bytes"
-        )
+        // Made only when thrown: its context is a string, which would allocate on every line.
+        func exceeded() -> UVError {
+            UVError(code: UVError.limitExceeded.code, context: "readLine: line longer than maxLength of \(maxLength) bytes")
+        }
         // Leave room for a "\r\n" after a line of exactly maxLength bytes.
         let (withRoom, overflow) = maxLength.addingReportingOverflow(2)
         var line: [UInt8]
         do {
             line = try await readUntil(UInt8(ascii: "\n"), maxLength: overflow ? Int.max : withRoom)
         } catch UVError.limitExceeded {
-            throw exceeded
+            throw exceeded()
         }
         if line.isEmpty { return nil }  // end of stream
         if line.last == UInt8(ascii: "\n") {
             line.removeLast()
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
         }
-        if line.count > maxLength { throw exceeded }
+        if line.count > maxLength { throw exceeded() }
         return line
     }
 }
