@@ -29,13 +29,13 @@ final class CallbackReader: @unchecked Sendable {
         drain()
     }
 
-    /// A chunk from `didRead`, valid only during the call.
     /// Tells the handler that reading could not start (the loop has shut down); on the calling
     /// thread, the reader never installed.
     func fail(_ error: UVError) {
         handler(.error(error))
     }
 
+    /// A chunk from `didRead`, valid only during the call.
     func deliver(_ bytes: UnsafeRawBufferPointer) {
         handler(.data(bytes))
     }

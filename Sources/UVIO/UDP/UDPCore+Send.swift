@@ -167,16 +167,6 @@ extension UDPCore {
         }
     }
 
-    /// Sends one datagram from any thread and suspends until libuv has sent it.
-    ///
-    /// ## Cancellation
-    /// A cancelled send returns `CancellationError` at once; if it had reached the loop the
-    /// datagram may still go.
-    func send(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) async throws {
-        if try sendNow(bytes, to: destination) { return }
-        try await sendQueued(bytes, to: destination)
-    }
-
     /// The half of an async send that does not wait: on the loop with nothing queued, the socket
     /// usually takes the datagram at once, and then there is nothing to wait for (no
     /// continuation, no cancellation handler). Returns whether the datagram went.
@@ -186,10 +176,7 @@ extension UDPCore {
     /// the generic path looked up type metadata at run time on every datagram.
     @inlinable
     func sendNow(_ bytes: some Collection<UInt8>, to destination: SocketAddress?) throws -> Bool {
-        if let sent = try bytes.withContiguousStorageIfAvailable({ try sendNow(UnsafeRawBufferPointer($0), to: destination) }) {
-            return sent
-        }
-        return try sendNowCopying(Array(bytes), to: destination)
+        try withContiguousBytes(bytes) { try sendNow($0, to: destination) }
     }
 
     /// `sendNow` for contiguous bytes.
@@ -199,12 +186,6 @@ extension UDPCore {
         guard sendsNow else { return false }
         if Task.isCancelled { throw CancellationError() }
         return try trySend(bytes, to: target)
-    }
-
-    /// `sendNow` for bytes that were not contiguous, copied by the caller.
-    @usableFromInline
-    func sendNowCopying(_ bytes: [UInt8], to destination: SocketAddress?) throws -> Bool {
-        try bytes.withUnsafeBytes { try sendNow($0, to: destination) }
     }
 
     /// The half of an async send that waits: admitted under the send queue limit, handed to the

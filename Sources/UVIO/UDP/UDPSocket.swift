@@ -206,8 +206,9 @@ public final class UDPSocket: Sendable {
     /// `"127.0.0.1:9000"` or `"[::1]:9000"`; see `send(_:to:)`.
     /// - Throws: `UVError.malformedAddress` when `destination` is not an IP address with port;
     ///   `UVError.portOutOfRange`; as `send(_:to:)`.
+    @inlinable
     public func send(_ bytes: some Collection<UInt8>, to destination: String) async throws {
-        try await core.send(bytes, to: try SocketAddress(parsing: destination))
+        try await send(bytes, to: try SocketAddress(parsing: destination))
     }
 
     /// Sends `bytes` as one datagram to the connected peer; see `send(_:to:)`.
