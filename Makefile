@@ -24,28 +24,32 @@ build: deps
 # root), else the soft limit to the hard one.
 RAISE_FD_LIMIT = ulimit -n 65536 2>/dev/null || ulimit -Sn "$$(ulimit -Hn)";
 
+# Runs a test command ($(2)), keeping its output in the log $(1) too, then repeats the failures and
+# the summary line, so that the last lines of a long log (all that CI may show) say which failed.
+LOGGED_TEST = mkdir -p $(dir $(1)); status=0; $(2) 2>&1 | tee $(1) || status=$$?; \
+	echo; grep -E "recorded an issue|Test run with|error:|^(ERROR|WARNING|SUMMARY): [A-Za-z]+Sanitizer" $(1) | tail -n 30 || true; \
+	exit $$status
+
 # swift-testing runs tests in parallel, or one at a time where fewer than 4,096 descriptors are
-# allowed. The failures and the summary line are repeated at the end, so that the last lines of a
-# long log say which tests failed.
+# allowed.
 test: deps
-	@mkdir -p .build
 	@$(RAISE_FD_LIMIT) limit=$$(ulimit -Sn); mode=--parallel; \
 		if [[ $$limit != unlimited ]] && ((limit < 4096)); then \
 			echo "descriptor limit $$limit < 4096: the tests run one at a time"; mode=--no-parallel; fi; \
-		status=0; $(SWIFT) test $$mode --disable-xctest 2>&1 | tee .build/test.log || status=$$?; \
-		echo; grep -E "recorded an issue|Test run with|error:" .build/test.log | tail -n 30 || true; exit $$status
+		$(call LOGGED_TEST,.build/test.log,$(SWIFT) test $$mode --disable-xctest)
 
 # The suite under ThreadSanitizer and under AddressSanitizer with leak detection, each in a build
 # folder of its own. XCTest is left out: its runner leaks a few objects of its own at exit. Tests
 # run one at a time: in parallel, a sanitizer slows the two cores so much that tests spend most of
 # a minute waiting for a thread and hit their time limits.
-SANITIZER_TEST = $(SWIFT) test --disable-xctest --no-parallel --sanitize=$(1) --scratch-path .build-$(1)
+SANITIZER_TEST = $(call LOGGED_TEST,.build-$(1)/test.log,$(SWIFT) test --disable-xctest --no-parallel \
+	--sanitize=$(1) --scratch-path .build-$(1))
 
 test-tsan: deps
-	$(RAISE_FD_LIMIT) TSAN_OPTIONS=halt_on_error=1 $(call SANITIZER_TEST,thread)
+	$(RAISE_FD_LIMIT) export TSAN_OPTIONS=halt_on_error=1; $(call SANITIZER_TEST,thread)
 
 test-asan: deps
-	$(RAISE_FD_LIMIT) ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 $(call SANITIZER_TEST,address)
+	$(RAISE_FD_LIMIT) export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1; $(call SANITIZER_TEST,address)
 
 test-sanitizers: test-tsan test-asan
 

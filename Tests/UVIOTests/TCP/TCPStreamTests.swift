@@ -182,10 +182,14 @@ struct TCPStreamTests {
         try await withLoop { loop in
             let listener = try await loopbackListener(on: loop)
             let (client, server) = try await connectedPair(listener)
-            let reader = Task { try await server.readExact(4) }
-            // Let the reader take the first two bytes, then cancel it while it waits for more.
+            // "ab" is in the server's buffer before the reader starts, so the reader takes it at
+            // once; it is cancelled while it waits for the other two bytes.
             try await client.write("ab")
-            #expect(try await eventually(on: loop) { server.core.state.withLock { !$0.readers.isEmpty } })
+            #expect(try await eventually(on: loop) { server.core.state.withLock { $0.buffer.count == 2 } })
+            let reader = Task { try await server.readExact(4) }
+            #expect(try await eventually(on: loop) {
+                server.core.state.withLock { !$0.readers.isEmpty && $0.buffer.isEmpty }
+            })
             reader.cancel()
             await #expect(throws: CancellationError.self) { try await reader.value }
             // A plain read that is cancelled consumes nothing.
