@@ -17,10 +17,14 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
+        // Forwarders to the concurrency runtime's cancellation records, under names Swift may use
+        // (see `Sources/UVIO/Loop/CancellationHandler.swift`).
+        .target(name: "CTaskCancellation"),
         .target(
             name: "UVIO",
             dependencies: [
                 "CLibUV",
+                "CTaskCancellation",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],

@@ -1,0 +1,20 @@
+#ifndef C_TASK_CANCELLATION_H
+#define C_TASK_CANCELLATION_H
+
+// Two entry points of the Swift concurrency runtime, under names of UVIO's own. The standard
+// library reaches them through `withTaskCancellationHandler`, whose operation closure is
+// `@concurrent`; UVIO calls them directly so that a wait stays on its caller's executor. See
+// `Sources/UVIO/Loop/CancellationHandler.swift`, which declares them with `@_silgen_name`.
+//
+// Both use the Swift calling convention: a Swift closure `() -> Void` is passed as its function
+// and its context, the two pointers the runtime takes, and the runtime calls the function back
+// with the context in the Swift context register, as it does for the standard library.
+
+/// Adds `handler` (called with `context`) to the current task's cancellation records; returns
+/// the record. If the task is already cancelled, the runtime calls the handler before returning.
+__attribute__((swiftcall)) const void *CTaskCancellation_add(void *handler, void *context);
+
+/// Removes the record `add` returned, on the same task.
+__attribute__((swiftcall)) void CTaskCancellation_remove(const void *record);
+
+#endif
