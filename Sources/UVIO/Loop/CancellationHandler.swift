@@ -10,8 +10,9 @@
 ///
 /// As with the standard library's: if the task is already cancelled, `handler` runs at once,
 /// before `operation`; else it runs at most once, on the cancelling thread, while `operation`
-/// runs. `handler` must not wait for `operation`.
-@inline(__always)
+/// runs. `handler` must not wait for `operation`. The shape (a non-escaping handler registered
+/// with the record, removed in a `defer` after the awaited operation) is the one the standard
+/// library inlines into clients for `withTaskPriorityEscalationHandler`.
 nonisolated(nonsending) func withCancellationHandler<T>(
     operation: nonisolated(nonsending) () async throws -> T,
     onCancel handler: @Sendable () -> Void
