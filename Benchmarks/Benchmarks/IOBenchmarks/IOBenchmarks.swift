@@ -74,6 +74,22 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try! await reader.readLine())
         }
     }
+
+    // The same lines from a real stream: 1,000 lines written at once to the async echo, then
+    // read back with `TCPStream.readLine()` (the helper over the stream's own buffer).
+    roundTrip("IO/readLine() of 30 characters from a TCPStream (echoed, 1,000 per write)", tcp: .async) { count in
+        await readEchoedLines(tcpPair.withLock { $0!.client }, count)
+    }
+}
+
+/// Writes `count` 32-byte lines to the echo in one `writeAll`, then reads them back one by one.
+func readEchoedLines(_ client: TCPStream, _ count: Int) async {
+    let line = Array("GET /index.html HTTP/1.1 ok ok\r\n".utf8)
+    let lines = Array(repeatElement(line, count: count).joined())
+    await Task(executorPreference: loop) {
+        try! await client.writeAll(lines)
+        for _ in 0..<count { blackHole(try! await client.readLine()) }
+    }.value
 }
 
 /// An endless reader that serves `pattern` over and over from memory, so that a helper never

@@ -8,12 +8,15 @@ protocol CoreBackedStream: AsyncBufferedByteReader, AsyncByteWriter, Sendable {
     var core: StreamCore { get }
     /// When a read started now must give up, in `uv_hrtime` nanoseconds; nil waits forever.
     var readDeadline: UInt64? { get }
+    /// How long each wait of a read may take; nil waits forever. (`readDeadline` is now plus it.)
+    var readWaitLimit: Duration? { get }
     /// When a write started now must give up; nil waits forever.
     var writeDeadline: UInt64? { get }
 }
 
 extension CoreBackedStream {
     @usableFromInline var readDeadline: UInt64? { nil }
+    @usableFromInline var readWaitLimit: Duration? { nil }
     @usableFromInline var writeDeadline: UInt64? { nil }
 
     /// Reads up to `buffer.count` bytes into `buffer`; 0 means end of stream. See
@@ -23,6 +26,44 @@ extension CoreBackedStream {
         // Inlined, the part that need not wait runs in the caller's async frame.
         if let copied = try core.readNow(into: buffer) { return copied }
         return try await core.readWaiting(into: buffer, deadline: readDeadline)
+    }
+
+    // The buffered-read helpers of `AsyncBufferedByteReader`, the same for the stream's own type
+    // but specialised (`StreamCore+BufferedReads.swift`): the generic versions, called from
+    // another module, look up their types at run time.
+
+    /// Reads one line; see `AsyncBufferedByteReader.readLine(maxLength:)`.
+    ///
+    /// ```swift
+    /// while let line = try await stream.readLine() { print(line) }
+    /// ```
+    @inlinable
+    public func readLine(maxLength: Int = 64 * 1024) async throws -> String? {
+        try await core.readLineBytes(maxLength: maxLength, timeout: readWaitLimit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Reads one line as bytes; see `AsyncBufferedByteReader.readLineBytes(maxLength:)`.
+    @inlinable
+    public func readLineBytes(maxLength: Int = 64 * 1024) async throws -> [UInt8]? {
+        try await core.readLineBytes(maxLength: maxLength, timeout: readWaitLimit)
+    }
+
+    /// Reads up to and including `delimiter`; see `AsyncBufferedByteReader.readUntil(_:maxLength:)`.
+    @inlinable
+    public func readUntil(_ delimiter: UInt8, maxLength: Int = 64 * 1024) async throws -> [UInt8] {
+        try await core.readUntil(delimiter, maxLength: maxLength, timeout: readWaitLimit)
+    }
+
+    /// Reads what is buffered, up to `maxBytes`; see `AsyncBufferedByteReader.read(maxBytes:)`.
+    @inlinable
+    public func read(maxBytes: Int) async throws -> [UInt8] {
+        try await core.read(maxBytes: maxBytes, timeout: readWaitLimit)
+    }
+
+    /// Reads exactly `count` bytes; see `AsyncByteReader.readExact(_:)`.
+    @inlinable
+    public func readExact(_ count: Int) async throws -> [UInt8] {
+        try await core.readExact(count, timeout: readWaitLimit)
     }
 
     /// Writes every byte of `bytes` and returns once libuv has written them. See

@@ -79,6 +79,11 @@ public final class TCPStream: Sendable {
         return readTimeout.map { EventLoop.deadline(after: $0) }
     }
 
+    @usableFromInline var readWaitLimit: Duration? {
+        guard hasReadTimeout.load(ordering: .relaxed) else { return nil }
+        return readTimeout
+    }
+
     @usableFromInline var writeDeadline: UInt64? {
         guard hasWriteTimeout.load(ordering: .relaxed) else { return nil }
         return writeTimeout.map { EventLoop.deadline(after: $0) }
