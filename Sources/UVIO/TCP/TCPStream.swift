@@ -74,14 +74,13 @@ public final class TCPStream: Sendable {
         }
     }
 
-    @usableFromInline var readDeadline: UInt64? {
-        guard hasReadTimeout.load(ordering: .relaxed) else { return nil }
-        return readTimeout.map { EventLoop.deadline(after: $0) }
-    }
-
     @usableFromInline var readWaitLimit: Duration? {
         guard hasReadTimeout.load(ordering: .relaxed) else { return nil }
         return readTimeout
+    }
+
+    @usableFromInline var readDeadline: UInt64? {
+        readWaitLimit.map { EventLoop.deadline(after: $0) }
     }
 
     @usableFromInline var writeDeadline: UInt64? {
