@@ -6,17 +6,16 @@
 @usableFromInline
 protocol CoreBackedStream: AsyncBufferedByteReader, AsyncByteWriter, Sendable {
     var core: StreamCore { get }
-    /// When a read started now must give up, in `uv_hrtime` nanoseconds; nil waits forever.
-    var readDeadline: UInt64? { get }
-    /// How long each wait of a read may take; nil waits forever. (`readDeadline` is now plus it.)
+    /// How long each wait of a read may take; nil waits forever.
     var readWaitLimit: Duration? { get }
     /// When a write started now must give up; nil waits forever.
     var writeDeadline: UInt64? { get }
 }
 
 extension CoreBackedStream {
-    @usableFromInline var readDeadline: UInt64? { nil }
     @usableFromInline var readWaitLimit: Duration? { nil }
+    /// When a read started now must give up, in `uv_hrtime` nanoseconds; nil waits forever.
+    @usableFromInline var readDeadline: UInt64? { readWaitLimit.map { EventLoop.deadline(after: $0) } }
     @usableFromInline var writeDeadline: UInt64? { nil }
 
     /// Reads up to `buffer.count` bytes into `buffer`; 0 means end of stream. See

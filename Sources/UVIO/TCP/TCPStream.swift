@@ -79,10 +79,6 @@ public final class TCPStream: Sendable {
         return readTimeout
     }
 
-    @usableFromInline var readDeadline: UInt64? {
-        readWaitLimit.map { EventLoop.deadline(after: $0) }
-    }
-
     @usableFromInline var writeDeadline: UInt64? {
         guard hasWriteTimeout.load(ordering: .relaxed) else { return nil }
         return writeTimeout.map { EventLoop.deadline(after: $0) }

@@ -34,56 +34,55 @@ struct WaitIsolationTests {
         }
     }
 
-    @Test func anActorOnAnotherLoopComesBackToItsLoopAfterEachRead() async throws {
+    /// Runs `body` with a connected pair on `loop` and a second loop, `other`; closes the pair.
+    private static func withPairAndOtherLoop(
+        _ body: (_ loop: EventLoop, _ other: EventLoop, _ client: TCPStream, _ server: TCPStream) async throws -> Void
+    ) async throws {
         try await withLoop { loop in
             try await withLoop { other in
                 let listener = try await loopbackListener(on: loop)
                 let (client, server) = try await connectedPair(listener)
-                let actor = LoopActor(loop: other)
-                async let seen = actor.readAndLook(server, rounds: 20)
-                try await Self.trickle(20, from: client, to: server)
-                let (bytes, onOwnLoop) = try await seen
-                #expect(bytes == (0..<20).map { UInt8($0) })
-                #expect(onOwnLoop == Array(repeating: true, count: 20))
+                try await body(loop, other, client, server)
                 await client.close(); await server.close(); await listener.close()
             }
+        }
+    }
+
+    @Test func anActorOnAnotherLoopComesBackToItsLoopAfterEachRead() async throws {
+        try await Self.withPairAndOtherLoop { _, other, client, server in
+            let actor = LoopActor(loop: other)
+            async let seen = actor.readAndLook(server, rounds: 20)
+            try await Self.trickle(20, from: client, to: server)
+            let (bytes, onOwnLoop) = try await seen
+            #expect(bytes == (0..<20).map { UInt8($0) })
+            #expect(onOwnLoop == Array(repeating: true, count: 20))
         }
     }
 
     @Test func aTaskPreferringAnotherLoopComesBackToItAfterEachRead() async throws {
-        try await withLoop { loop in
-            try await withLoop { other in
-                let listener = try await loopbackListener(on: loop)
-                let (client, server) = try await connectedPair(listener)
-                let reader = Task(executorPreference: other) { () -> [Bool] in
-                    var onOther: [Bool] = []
-                    for _ in 0..<20 {
-                        _ = try await server.readExact(1)
-                        onOther.append(other.inEventLoop && !loop.inEventLoop)
-                    }
-                    return onOther
+        try await Self.withPairAndOtherLoop { loop, other, client, server in
+            let reader = Task(executorPreference: other) { () -> [Bool] in
+                var onOther: [Bool] = []
+                for _ in 0..<20 {
+                    _ = try await server.readExact(1)
+                    onOther.append(other.inEventLoop && !loop.inEventLoop)
                 }
-                try await Self.trickle(20, from: client, to: server)
-                #expect(try await reader.value == Array(repeating: true, count: 20))
-                await client.close(); await server.close(); await listener.close()
+                return onOther
             }
+            try await Self.trickle(20, from: client, to: server)
+            #expect(try await reader.value == Array(repeating: true, count: 20))
         }
     }
 
     @Test func anActorOnAnotherLoopComesBackAfterASleepAndAWrite() async throws {
-        try await withLoop { loop in
-            try await withLoop { other in
-                let listener = try await loopbackListener(on: loop)
-                let (client, server) = try await connectedPair(listener)
-                let actor = LoopActor(loop: other)
-                #expect(try await actor.onLoopAcrossSuspension() == [true, true, true])
-                // A write large enough to wait for the peer, from the actor.
-                let message = [UInt8](repeating: 7, count: 4 * 1024 * 1024)
-                async let received = server.readExact(message.count)
-                #expect(try await actor.writeAndLook(message, to: client))
-                #expect(try await received == message)
-                await client.close(); await server.close(); await listener.close()
-            }
+        try await Self.withPairAndOtherLoop { (_, other, client, server) async throws in
+            let actor = LoopActor(loop: other)
+            #expect(try await actor.onLoopAcrossSuspension() == [true, true, true])
+            // A write large enough to wait for the peer, from the actor.
+            let message = [UInt8](repeating: 7, count: 4 * 1024 * 1024)
+            async let received = server.readExact(message.count)
+            #expect(try await actor.writeAndLook(message, to: client))
+            #expect(try await received == message)
         }
     }
 }

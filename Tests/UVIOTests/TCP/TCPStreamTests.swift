@@ -123,6 +123,36 @@ struct TCPStreamTests {
         }
     }
 
+    /// `readTimeout` bounds each wait, not a whole helper call: a line whose parts arrive 1.8 s
+    /// apart is read with a 3 s timeout although it takes 3.6 s in all (1.2 s of margin a wait). Reader and writer are
+    /// tasks on the test's own loop, so a busy global pool (the suite runs in parallel) cannot
+    /// stretch the gaps.
+    @Test func readTimeoutBoundsEachWaitOfAReadLine() async throws {
+        try await withLoop { loop in
+            let listener = try await loopbackListener(on: loop)
+            let (client, server) = try await connectedPair(listener)
+            server.readTimeout = .seconds(3)
+            let line = Task(executorPreference: loop) { try await server.readLine() }
+            let writer = Task(executorPreference: loop) { () async throws -> Bool in
+                for part in ["a", "b", "c\n"] {
+                    // The gap starts once the reader waits with nothing buffered (bounded: 30 s).
+                    var waits = false
+                    for _ in 0..<30_000 where !waits {
+                        waits = server.core.state.withLock { !$0.readers.isEmpty && $0.buffer.isEmpty }
+                        if !waits { try await loop.sleep(for: .milliseconds(1)) }
+                    }
+                    guard waits else { return false }
+                    if part != "a" { try await loop.sleep(for: .milliseconds(1800)) }
+                    try await client.write(part)
+                }
+                return true
+            }
+            #expect(try await writer.value)
+            #expect(try await line.value == "abc")
+            await client.close(); await server.close(); await listener.close()
+        }
+    }
+
     @Test func writeTimeoutThrowsOnAStalledPeerAndClearingItWaitsAgain() async throws {
         try await withLoop { loop in
             let listener = try await loopbackListener(on: loop)
