@@ -6,6 +6,8 @@
 // (the `swift_` prefix is reserved), so these forwarders carry them under UVIO's names.
 extern __attribute__((swiftcall)) const void *swift_task_addCancellationHandler(void *handler, void *context);
 extern __attribute__((swiftcall)) void swift_task_removeCancellationHandler(const void *record);
+extern __attribute__((swiftcall)) void *swift_task_getCurrent(void);
+extern __attribute__((swiftcall)) bool swift_task_isCancelled(void *task);
 
 __attribute__((swiftcall)) const void *CTaskCancellation_add(void *handler, void *context) {
     return swift_task_addCancellationHandler(handler, context);
@@ -13,4 +15,9 @@ __attribute__((swiftcall)) const void *CTaskCancellation_add(void *handler, void
 
 __attribute__((swiftcall)) void CTaskCancellation_remove(const void *record) {
     swift_task_removeCancellationHandler(record);
+}
+
+bool CTaskCancellation_isCurrentTaskCancelled(void) {
+    void *task = swift_task_getCurrent();
+    return task != NULL && swift_task_isCancelled(task);
 }

@@ -1,3 +1,5 @@
+internal import CTaskCancellation
+
 /// `withTaskCancellationHandler` that stays on the caller's executor, for the library's waits.
 ///
 /// The standard library's `withTaskCancellationHandler` runs its operation as a `@concurrent`
@@ -29,3 +31,8 @@ private func addCancellationHandler(_ handler: () -> Void) -> UnsafeRawPointer
 
 @_silgen_name("CTaskCancellation_remove")
 private func removeCancellationHandler(_ record: UnsafeRawPointer)
+
+/// `Task.isCancelled` for the library's waits and sends, which check it on every call: the same
+/// answer, read by the runtime's `swift_task_isCancelled` without retaining and releasing the
+/// task. The async echo on the loop: about 50 user-space instructions less per message.
+var currentTaskIsCancelled: Bool { CTaskCancellation_isCurrentTaskCancelled() }

@@ -155,7 +155,7 @@ extension StreamCore {
         try await withCancellationHandler {
             try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let cancelled = state.withLock { state -> Bool in
-                    if Task.isCancelled { return true }
+                    if currentTaskIsCancelled { return true }
                     state.writeWaiters.add(.continuation(continuation), id: id)
                     return false
                 }

@@ -52,7 +52,7 @@ nonisolated(nonsending) func suspendAsWaiter<State, List: WaiterListSelector<Sta
             // the flag is checked again under the same lock as the registration.
             let registered = state.withLock { value -> Bool? in
                 if isReady(value) { return false }
-                if Task.isCancelled { return nil }
+                if currentTaskIsCancelled { return nil }
                 List.withList(in: &value) { $0.add(waiter(continuation), id: id) }
                 return true
             }

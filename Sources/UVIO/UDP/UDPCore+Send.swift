@@ -184,7 +184,7 @@ extension UDPCore {
     func sendNow(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress?) throws -> Bool {
         let (target, sendsNow) = try validateSend(count: bytes.count, to: destination)
         guard sendsNow else { return false }
-        if Task.isCancelled { throw CancellationError() }
+        if currentTaskIsCancelled { throw CancellationError() }
         return try trySend(bytes, to: target)
     }
 
@@ -199,7 +199,7 @@ extension UDPCore {
         try await withCancellationHandler {
             try await withThrowingHandOff { (continuation: HandOff<Void, any Error>) in
                 let cancelled = state.withLock { state -> Bool in
-                    if Task.isCancelled { return true }
+                    if currentTaskIsCancelled { return true }
                     state.sendWaiters.add(.continuation(continuation), id: id)
                     return false
                 }
