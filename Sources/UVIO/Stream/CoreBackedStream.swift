@@ -65,6 +65,24 @@ extension CoreBackedStream {
         try await core.readExact(count, timeout: readWaitLimit)
     }
 
+    /// Fills `buffer` completely; see `AsyncByteReader.readExact(into:)`.
+    @inlinable
+    public func readExact(into buffer: UnsafeMutableRawBufferPointer) async throws {
+        try await core.readExact(into: buffer, timeout: readWaitLimit)
+    }
+
+    /// Returns up to `maxBytes` without consuming them; see `AsyncBufferedByteReader.peek(maxBytes:)`.
+    @inlinable
+    public func peek(maxBytes: Int) async throws -> [UInt8] {
+        try await core.peek(maxBytes: maxBytes, timeout: readWaitLimit)
+    }
+
+    /// Reads until the end of stream; see `AsyncByteReader.readToEnd(limit:)`.
+    @inlinable
+    public func readToEnd(limit: Int? = nil) async throws -> [UInt8] {
+        try await core.readToEnd(limit: limit, timeout: readWaitLimit)
+    }
+
     /// Writes every byte of `bytes` and returns once libuv has written them. See
     /// `AsyncByteWriter.writeAll(_:)`; this is one call to the core instead of a loop of writes.
     @inlinable

@@ -1,8 +1,9 @@
-// The buffered-read helpers (`readLine`, `readUntil`, `read(maxBytes:)`, `readExact`) for the
-// streams' own types. The helpers are generic over `AsyncBufferedByteReader` and not inlinable:
-// called on a `TCPStream` from another module they ran unspecialised, with the result type of
-// every `consumeBuffered` looked up at run time. Here they run on `CoreReader`, a concrete type of
-// this module, so the compiler specialises them; `CoreBackedStream`'s inlinable shims call these.
+// The buffered-read helpers (`readLine`, `readUntil`, `read(maxBytes:)`, `readExact`, `peek`,
+// `readToEnd`) for the streams' own types. The helpers are generic over `AsyncBufferedByteReader`
+// and not inlinable: called on a `TCPStream` from another module they ran unspecialised, with the
+// result type of every `consumeBuffered` looked up at run time. Here they run on `CoreReader`, a
+// concrete type of this module, so the compiler specialises them; `CoreBackedStream`'s inlinable
+// shims call these.
 
 /// The stream core as a buffered reader, for the helpers above. Each wait gets its own deadline
 /// from `timeout`, as a wait through the stream does (`TCPStream.readTimeout`).
@@ -43,5 +44,20 @@ extension StreamCore {
     @usableFromInline
     func readExact(_ count: Int, timeout: Duration?) async throws -> [UInt8] {
         try await CoreReader(core: self, timeout: timeout).readExact(count)
+    }
+
+    @usableFromInline
+    func readExact(into buffer: UnsafeMutableRawBufferPointer, timeout: Duration?) async throws {
+        try await CoreReader(core: self, timeout: timeout).readExact(into: buffer)
+    }
+
+    @usableFromInline
+    func peek(maxBytes: Int, timeout: Duration?) async throws -> [UInt8] {
+        try await CoreReader(core: self, timeout: timeout).peek(maxBytes: maxBytes)
+    }
+
+    @usableFromInline
+    func readToEnd(limit: Int?, timeout: Duration?) async throws -> [UInt8] {
+        try await CoreReader(core: self, timeout: timeout).readToEnd(limit: limit)
     }
 }

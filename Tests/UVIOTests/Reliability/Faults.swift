@@ -154,6 +154,7 @@ struct ReliabilityFaultTests {
 
     /// A read that times out in the middle of `readExact` and of `readLine` consumes what it had
     /// and leaves the stream usable: later reads and writes work and see the bytes in order.
+    /// `peek`, `readExact(into:)` and `readToEnd` time out as well.
     @Test func readTimeoutsLeaveTheStreamUsable() async throws {
         try await withLoop { loop in
             let listener = try await loopbackListener(on: loop)
@@ -172,6 +173,11 @@ struct ReliabilityFaultTests {
             await #expect(throws: UVError.timedOut) { try await server.readLine() }
             try await client.write("gh\n")
             #expect(try await server.readLine() == "gh")
+            // The other helpers wait under the same limit.
+            await #expect(throws: UVError.timedOut) { try await server.peek(maxBytes: 4) }
+            await #expect(throws: UVError.timedOut) { try await server.readExact(into: scratch) }
+            try await client.write("ij")
+            await #expect(throws: UVError.timedOut) { try await server.readToEnd() }
             server.readTimeout = nil
             try await server.write("still writable")
             #expect(try await client.readExact(14) == Array("still writable".utf8))

@@ -124,9 +124,9 @@ struct TCPStreamTests {
     }
 
     /// `readTimeout` bounds each wait, not a whole helper call: a line whose parts arrive 1.8 s
-    /// apart is read with a 3 s timeout although it takes 3.6 s in all (1.2 s of margin a wait). Reader and writer are
-    /// tasks on the test's own loop, so a busy global pool (the suite runs in parallel) cannot
-    /// stretch the gaps.
+    /// apart is read with a 3 s timeout although it takes 3.6 s in all (1.2 s of margin a wait).
+    /// Reader and writer are tasks on the test's own loop, so a busy global pool (the suite runs
+    /// in parallel) cannot stretch the gaps.
     @Test func readTimeoutBoundsEachWaitOfAReadLine() async throws {
         try await withLoop { loop in
             let listener = try await loopbackListener(on: loop)
