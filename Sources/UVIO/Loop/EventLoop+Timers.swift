@@ -66,6 +66,7 @@ extension EventLoop {
     }
 
     /// A deadline in `uv_hrtime` nanoseconds, `delay` from now (negative delays mean now).
+    @usableFromInline
     static func deadline(after delay: Duration) -> UInt64 {
         let (seconds, attoseconds) = delay.components
         guard seconds >= 0 else { return uv_hrtime() }

@@ -15,7 +15,9 @@ protocol CoreBackedStream: AsyncBufferedByteReader, AsyncByteWriter, Sendable {
 extension CoreBackedStream {
     @usableFromInline var readWaitLimit: Duration? { nil }
     /// When a read started now must give up, in `uv_hrtime` nanoseconds; nil waits forever.
-    @usableFromInline var readDeadline: UInt64? { readWaitLimit.map { EventLoop.deadline(after: $0) } }
+    /// Inlinable, so that it is specialised for the stream's type: called through the protocol it
+    /// cost the async echo about 115 instructions per message.
+    @inlinable var readDeadline: UInt64? { readWaitLimit.map { EventLoop.deadline(after: $0) } }
     @usableFromInline var writeDeadline: UInt64? { nil }
 
     /// Reads up to `buffer.count` bytes into `buffer`; 0 means end of stream. See
