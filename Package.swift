@@ -17,8 +17,8 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
-        // Forwarders to the concurrency runtime's cancellation records, under names Swift may use
-        // (see `Sources/UVIO/Loop/CancellationHandler.swift`).
+        // Forwarders to the concurrency runtime's cancellation records and flag, under names Swift
+        // may use (see `Sources/UVIO/Loop/CancellationHandler.swift`).
         .target(name: "CTaskCancellation"),
         .target(
             name: "UVIO",
