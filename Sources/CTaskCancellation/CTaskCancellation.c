@@ -6,6 +6,8 @@
 // (the `swift_` prefix is reserved), so these forwarders carry them under UVIO's names.
 extern __attribute__((swiftcall)) const void *swift_task_addCancellationHandler(void *handler, void *context);
 extern __attribute__((swiftcall)) void swift_task_removeCancellationHandler(const void *record);
+// `swift_task_getCurrent` and `swift_task_isCancelled`, behind `Task.isCancelled`, which also
+// retains and releases the task.
 extern __attribute__((swiftcall)) void *swift_task_getCurrent(void);
 extern __attribute__((swiftcall)) bool swift_task_isCancelled(void *task);
 

@@ -10,13 +10,13 @@ struct CancellationHandlerTests {
     private static func inCancelledTask<T: Sendable>(
         on loop: EventLoop, _ body: @escaping @Sendable () async throws -> T
     ) async -> Result<T, any Error> {
-        let gate = AsyncGate()
+        let gate = WakeSignal()
         let task = Task(executorPreference: loop) { () async throws -> T in
             await gate.wait()
             return try await body()
         }
         task.cancel()
-        await gate.open()
+        gate.wake()
         return await task.result
     }
 
@@ -43,22 +43,5 @@ struct CancellationHandlerTests {
             #expect(try await server.readExact(5) == Array("after".utf8))
             await client.close(); await server.close(); await listener.close()
         }
-    }
-}
-
-/// A one-shot gate: `wait` suspends until `open` is called.
-private actor AsyncGate {
-    private var isOpen = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func wait() async {
-        if isOpen { return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func open() {
-        isOpen = true
-        for waiter in waiters { waiter.resume() }
-        waiters = []
     }
 }

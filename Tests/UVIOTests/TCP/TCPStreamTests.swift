@@ -135,11 +135,9 @@ struct TCPStreamTests {
             let line = Task(executorPreference: loop) { try await server.readLine() }
             let writer = Task(executorPreference: loop) { () async throws -> Bool in
                 for part in ["a", "b", "c\n"] {
-                    // The gap starts once the reader waits with nothing buffered (bounded: 30 s).
-                    var waits = false
-                    for _ in 0..<30_000 where !waits {
-                        waits = server.core.state.withLock { !$0.readers.isEmpty && $0.buffer.isEmpty }
-                        if !waits { try await loop.sleep(for: .milliseconds(1)) }
+                    // The gap starts once the reader waits with nothing buffered.
+                    let waits = try await eventually(on: loop) {
+                        server.core.state.withLock { !$0.readers.isEmpty && $0.buffer.isEmpty }
                     }
                     guard waits else { return false }
                     if part != "a" { try await loop.sleep(for: .milliseconds(1800)) }
